@@ -1,0 +1,91 @@
+"""Build the knowledge graph: each data file into its named graph, queried as their union."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .namespaces import GRAPH, ID, PROV, RDF, bind_prefixes
+from .resources import resource_path
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+REFERENCE_GRAPH = GRAPH["reference"]
+
+
+class DataFileError(ValueError):
+    """A curated Turtle file cannot be parsed; names the file and the line."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Turtle file and the named graph its statements load into."""
+
+    path: Path
+    graph: URIRef
+
+
+def source_files(data_dir: Path | None = None, ontology_dir: Path | None = None) -> list[SourceFile]:
+    """List every Turtle file of the graph with its named graph, ontology first.
+
+    ``data/reference/**`` loads into ``graph/reference``; ``data/{slug}.ttl`` and
+    ``data/{slug}/**.ttl`` into ``graph/{slug}``, the graph of source document ``{slug}``.
+    """
+    data_dir = data_dir or resource_path("data")
+    ontology_dir = ontology_dir or resource_path("ontology")
+    files = [SourceFile(p, ONTOLOGY_GRAPH) for p in sorted(ontology_dir.glob("*.ttl"))]
+    for path in sorted(data_dir.rglob("*.ttl")):
+        top = path.relative_to(data_dir).parts[0]
+        slug = top.removesuffix(".ttl")
+        files.append(SourceFile(path, GRAPH[slug]))
+    return files
+
+
+def source_slugs(files: list[SourceFile]) -> list[str]:
+    """The slugs of the source documents among the named graphs (not ontology or reference)."""
+    special = {ONTOLOGY_GRAPH, REFERENCE_GRAPH}
+    return sorted({str(f.graph).removeprefix(str(GRAPH)) for f in files if f.graph not in special})
+
+
+def parse_turtle(path: Path, into: Graph) -> None:
+    """Parse one Turtle file into a graph, turning syntax errors into a DataFileError."""
+    try:
+        into.parse(path, format="turtle")
+    except BadSyntax as error:
+        raise DataFileError(path, error.lines + 1, error.message) from None
+    except (SyntaxError, ValueError) as error:
+        raise DataFileError(path, None, str(error)) from None
+
+
+def load_graph(data_dir: Path | None = None, ontology_dir: Path | None = None) -> Dataset:
+    """Load ontology and curated data into a Dataset whose default graph is the union.
+
+    Each source document's statements sit in ``graph/{slug}``, which is described as derived
+    from ``document/{slug}``, so every statement can be traced to the report that makes it.
+    """
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset.namespace_manager)
+    files = source_files(data_dir, ontology_dir)
+    for source in files:
+        parse_turtle(source.path, dataset.graph(source.graph))
+    for slug in source_slugs(files):
+        named = dataset.graph(GRAPH[slug])
+        named.add((GRAPH[slug], RDF.type, PROV.Entity))
+        named.add((GRAPH[slug], PROV.wasDerivedFrom, ID[f"document/{slug}"]))
+    return dataset
+
+
+def iter_named_graphs(dataset: Dataset) -> Iterator[Graph]:
+    """Yield the non-empty named graphs of a dataset, sorted by IRI."""
+    graphs = [g for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)]
+    yield from sorted(graphs, key=lambda g: str(g.identifier))

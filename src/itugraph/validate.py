@@ -1,0 +1,149 @@
+"""Check the graph against its SHACL shapes with pySHACL, the ontology supplying RDFS inference."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .graph import ONTOLOGY_GRAPH, iter_named_graphs, parse_turtle, source_files
+from .namespaces import RDF, SH, bind_prefixes
+from .resources import resource_path
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One violation or warning: which node, which rule, why, and where the node is stated."""
+
+    focus: str
+    shape: str
+    component: str
+    severity: str
+    message: str
+    path: str | None = None
+    value: str | None = None
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of a validation run: whether it conforms, its results and pySHACL's report graph."""
+
+    conforms: bool
+    results: list[ValidationResult] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph, repr=False)
+
+    def as_text(self) -> str:
+        """A report for people, grouped by focus node."""
+        if self.conforms and not self.results:
+            return "Conforms: the graph satisfies every shape.\n"
+        lines = ["Conforms." if self.conforms else "Does not conform."]
+        by_focus: dict[str, list[ValidationResult]] = {}
+        for result in self.results:
+            by_focus.setdefault(result.focus, []).append(result)
+        for focus, results in sorted(by_focus.items()):
+            files = sorted({f for r in results for f in r.files})
+            lines.append(f"\n{focus}" + (f"  (in {', '.join(files)})" if files else ""))
+            for r in results:
+                detail = ", ".join(
+                    f"{k} {v}" for k, v in (("path", r.path), ("value", r.value)) if v is not None
+                )
+                lines.append(f"  {r.severity}: {r.message}")
+                lines.append(f"    shape {r.shape} ({r.component})" + (f"; {detail}" if detail else ""))
+        counts = {s: sum(r.severity == s for r in self.results) for s in ("Violation", "Warning")}
+        lines.append(f"\n{counts['Violation']} violation(s), {counts['Warning']} warning(s).")
+        return "\n".join(lines) + "\n"
+
+    def as_json(self) -> str:
+        """The results as a JSON document: conforms and a list of results."""
+        payload = {"conforms": self.conforms, "results": [asdict(r) for r in self.results]}
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+    def as_turtle(self) -> str:
+        """pySHACL's validation report graph in Turtle."""
+        return self.graph.serialize(format="turtle")
+
+
+def load_shapes(shapes_dir: Path | None = None) -> Graph:
+    """Load every Turtle file of the shapes folder into one graph."""
+    shapes = Graph()
+    bind_prefixes(shapes.namespace_manager)
+    for path in sorted((shapes_dir or resource_path("shapes")).glob("*.ttl")):
+        parse_turtle(path, shapes)
+    return shapes
+
+
+def union_of_data(dataset: Dataset) -> Graph:
+    """Every statement of the data graphs (not the ontology) as one plain graph."""
+    union = Graph()
+    bind_prefixes(union.namespace_manager)
+    for named in iter_named_graphs(dataset):
+        if named.identifier != ONTOLOGY_GRAPH:
+            for triple in named:
+                union.add(triple)
+    return union
+
+
+def _short(graph: Graph, node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return graph.namespace_manager.normalizeUri(node)
+    if isinstance(node, Literal):
+        return node.n3(graph.namespace_manager)
+    return str(node)
+
+
+def _files_by_subject(dataset: Dataset) -> dict[Node, set[str]]:
+    files_of_graph: dict[Node, list[str]] = {}
+    for source in source_files():
+        files_of_graph.setdefault(source.graph, []).append(source.path.name)
+    stated: dict[Node, set[str]] = {}
+    for named in iter_named_graphs(dataset):
+        names = files_of_graph.get(named.identifier, [str(named.identifier)])
+        for subject in set(named.subjects()):
+            stated.setdefault(subject, set()).update(names)
+    return stated
+
+
+def validate(
+    dataset: Dataset, shapes: Graph | None = None, ontology: Graph | None = None
+) -> ValidationReport:
+    """Validate the union of the data graphs against the shapes, with RDFS inference.
+
+    The ontology (the dataset's ``graph/ontology`` unless given) lets subclass instances be
+    checked by their superclass's shape, e.g. a RegionalOffice by the FieldOffice shape.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    ontology = ontology if ontology is not None else dataset.graph(ONTOLOGY_GRAPH)
+    data = union_of_data(dataset)
+    conforms, report, _ = shacl_validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
+    )
+    bind_prefixes(report.namespace_manager)
+    stated = _files_by_subject(dataset)
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        source_shape = report.value(node, SH.sourceShape)
+        component = report.value(node, SH.sourceConstraintComponent)
+        severity = report.value(node, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                focus=_short(report, focus) or "",
+                shape=_short(report, source_shape) or "",
+                component=_short(report, component) or "",
+                severity=str(severity).removeprefix(str(SH)),
+                message=messages[0] if messages else "",
+                path=_short(report, report.value(node, SH.resultPath)),
+                value=_short(report, report.value(node, SH.value)),
+                files=tuple(sorted(stated.get(focus, ()))),
+            )
+        )
+    results.sort(key=lambda r: (r.focus, r.shape, r.component, r.value or ""))
+    return ValidationReport(conforms=bool(conforms), results=results, graph=report)
