@@ -1,0 +1,223 @@
+"""The ``itugraph`` command: a thin layer over the package's functions."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .canonical import curated_files, format_files
+from .export import EXPORT_FORMATS, export
+from .graph import DataFileError, load_graph
+from .queries import QueryError, catalogue, get_query, sparql
+from .results import RESULT_FORMATS, render
+
+EXIT_VIOLATIONS = 1
+EXIT_CANNOT_RUN = 2
+
+
+def _fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _graph():
+    try:
+        return load_graph()
+    except DataFileError as error:
+        _fail(f"cannot load the data: {error}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r} is not key=value", param_hint="--param")
+        key, value = pair.split("=", 1)
+        params[key.strip()] = value
+    return params
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="itugraph")
+def main() -> None:
+    """itugraph: a knowledge graph of the ITU's regional presence.
+
+    \b
+    Examples:
+      itugraph validate                      check the graph against its SHACL shapes
+      itugraph queries                       list the canned questions
+      itugraph query field-offices --param region=ASP
+      itugraph sparql 'SELECT * WHERE { ?s a <https://w3id.org/itugraph/def#Region> }'
+      itugraph export --format nq -o itugraph.nq
+    """
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+def validate(fmt: str, output: Path | None) -> None:
+    """Validate the graph against the SHACL shapes (pySHACL, RDFS inference from the ontology).
+
+    Exit status: 0 conforms, 1 violations, 2 cannot run (e.g. a data file does not parse).
+
+    \b
+    Examples:
+      itugraph validate
+      itugraph validate --format json -o report.json
+    """
+    from .validate import validate as run_validation
+
+    started = time.perf_counter()
+    dataset = _graph()
+    try:
+        report = run_validation(dataset)
+    except DataFileError as error:
+        _fail(f"cannot load the shapes: {error}")
+    text = {"text": report.as_text, "turtle": report.as_turtle, "json": report.as_json}[fmt]()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if fmt == "text" and not output:
+        click.echo(f"({len(dataset)} triples checked in {time.perf_counter() - started:.1f} s)", err=True)
+    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl",
+              show_default=True, help="RDF syntax; nq, trig and jsonld keep the named graphs.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (complete or not at all); standard output if omitted.")
+def export_command(fmt: str, output: Path | None) -> None:
+    """Export the graph in an RDF syntax.
+
+    \b
+    Examples:
+      itugraph export --format nt -o graph.nt
+      itugraph export --format trig > graph.trig
+    """
+    dataset = _graph()
+    try:
+        export(dataset, fmt, output)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror}")
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the canned queries with the question each answers and its parameters."""
+    for query in catalogue().values():
+        click.echo(f"{query.name}\n  {query.title}: {query.question}")
+        for p in query.parameters:
+            need = "required" if p.required else f"default {p.default}" if p.default else "optional"
+            example = f", e.g. {p.example}" if p.example else ""
+            click.echo(f"  --param {p.name}=<{p.type}>  ({need}{example}) {p.description}")
+
+
+def _emit(result, fmt: str) -> None:
+    click.echo(render(result, fmt), nl=False)
+
+
+@main.command()
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+def query(name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run the canned query NAME (see `itugraph queries`).
+
+    \b
+    Examples:
+      itugraph query field-offices
+      itugraph query field-offices --param region=AFR --format csv
+      itugraph query search --param phrase=代表处 --param language=zh
+    """
+    values = _parse_params(params)
+    try:
+        canned = get_query(name)
+        bindings = canned.bindings(values)
+    except QueryError as error:
+        _fail(str(error))
+    dataset = _graph()
+    try:
+        result = sparql(dataset, canned.text, bindings)
+    except QueryError as error:
+        _fail(f"{canned.path}: {error}")
+    _emit(result, fmt)
+
+
+@main.command("sparql")
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from this file ('-' for standard input).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+def sparql_command(text: str | None, file, fmt: str) -> None:
+    """Run an ad hoc SPARQL query on the graph (the default graph is the union of all sources).
+
+    \b
+    Examples:
+      itugraph sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      itugraph sparql -f my-query.rq --format json
+    """
+    if (text is None) == (file is None):
+        raise click.UsageError("give the query either as an argument or with -f FILE, not both")
+    query_text = text if text is not None else file.read()
+    dataset = _graph()
+    try:
+        result = sparql(dataset, query_text)
+    except QueryError as error:
+        _fail(str(error))
+    _emit(result, fmt)
+
+
+@main.command()
+def stats() -> None:
+    """Count triples (overall and per named graph) and instances per class."""
+    from .stats import graph_stats
+
+    click.echo(graph_stats(_graph()).as_text(), nl=False)
+
+
+@main.command("format")
+@click.option("--check", is_flag=True, help="Only report files that are not canonical (exit 1).")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def format_command(check: bool, files: tuple[Path, ...]) -> None:
+    """Rewrite curated Turtle files (default: all of data/) in canonical form.
+
+    The comment block at the top of each file is kept; the statements are re-serialized
+    sorted, with the project's prefixes.
+    """
+    try:
+        changed = format_files(list(files) or curated_files(), check=check)
+    except DataFileError as error:
+        _fail(str(error))
+    for path in changed:
+        click.echo(f"{'not canonical' if check else 'reformatted'}: {path}")
+    if check and changed:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+def reason() -> None:
+    """Check the ontology and data for consistency with the HermiT reasoner (needs Java).
+
+    Exit status: 0 consistent, 1 inconsistent or unsatisfiable classes, 2 cannot run.
+    """
+    from .reasoning import check_consistency
+
+    try:
+        report = check_consistency(_graph())
+    except (OSError, RuntimeError) as error:
+        _fail(f"cannot run the reasoner: {error}")
+    if report.consistent:
+        click.echo("Consistent: no contradiction and no unsatisfiable class.")
+        return
+    click.echo("Inconsistent." + (f" {report.explanation}" if report.explanation else ""))
+    for iri in report.unsatisfiable_classes:
+        click.echo(f"  unsatisfiable: {iri}")
+    sys.exit(EXIT_VIOLATIONS)

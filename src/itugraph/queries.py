@@ -1,0 +1,270 @@
+"""The canned query catalogue: ``queries/*.rq`` with a YAML header, typed parameters, safe binding.
+
+A query file starts with comment lines ``#+ key: value`` forming a YAML document::
+
+    #+ title: Field offices
+    #+ question: Which field offices does the ITU have, where, and who heads them?
+    #+ params:
+    #+   region: {type: region, default: null, example: ASP, description: only this region}
+
+Each parameter is a SPARQL variable of the same name; its value is parsed by its type into an
+RDF term and bound (initBindings), never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Dataset, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+from rdflib.term import Node
+from pyparsing import ParseException
+
+from .namespaces import ID, XSD
+from .resources import resource_path
+
+REGION_CODES = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
+
+
+class QueryError(ValueError):
+    """A query cannot run: unknown name, malformed SPARQL, or a bad parameter."""
+
+
+class UnknownQueryError(QueryError, KeyError):
+    """No canned query has this name."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"unknown query {name!r}; known queries: {', '.join(known)}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class ParameterError(QueryError):
+    """A parameter is missing, unknown or of the wrong type; names the parameter."""
+
+
+class SparqlSyntaxError(QueryError):
+    """A SPARQL query does not parse; says where."""
+
+
+def _region(value: str) -> Node:
+    code = value.strip().upper()
+    if code not in REGION_CODES:
+        raise ValueError(f"expected a region code, one of {', '.join(REGION_CODES)}")
+    return ID[f"region/{code}"]
+
+
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
+
+
+def _iri(value: str) -> Node:
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    if not _IRI.match(value):
+        raise ValueError("expected an absolute IRI such as https://w3id.org/itugraph/id/region/AFR")
+    return URIRef(value)
+
+
+def _entity(value: str) -> Node:
+    """An IRI, or a path under id/ such as ``office/ro-afr``."""
+    value = value.strip()
+    if re.match(r"^[a-z]+/[A-Za-z0-9/_.-]+$", value):
+        return ID[value]
+    return _iri(value)
+
+
+def _code(value: str) -> Node:
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9/-]*$", value.strip()):
+        raise ValueError("expected a code of letters, digits, '-' or '/', e.g. EUR3 or WTDC-25")
+    return Literal(value.strip())
+
+
+def _year(value: str) -> Node:
+    if not re.match(r"^\d{4}$", value.strip()):
+        raise ValueError("expected a four-digit year, e.g. 2024")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _integer(value: str) -> Node:
+    if not re.match(r"^-?\d+$", value.strip()):
+        raise ValueError("expected an integer")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _lang(value: str) -> Node:
+    if not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$", value.strip()):
+        raise ValueError("expected a language tag such as en or zh")
+    return Literal(value.strip().lower())
+
+
+def _string(value: str) -> Node:
+    if not value.strip():
+        raise ValueError("expected a non-empty string")
+    return Literal(value)
+
+
+PARAMETER_TYPES: dict[str, Callable[[str], Node]] = {
+    "region": _region,
+    "iri": _iri,
+    "entity": _entity,
+    "code": _code,
+    "year": _year,
+    "integer": _integer,
+    "lang": _lang,
+    "string": _string,
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A typed query parameter, bound to the SPARQL variable of the same name."""
+
+    name: str
+    type: str
+    description: str
+    example: str | None = None
+    default: str | None = None
+    required: bool = False
+
+    def parse(self, value: Any) -> Node:
+        """Turn a user's value into an RDF term, or raise ParameterError naming this parameter."""
+        try:
+            return PARAMETER_TYPES[self.type](str(value))
+        except ValueError as error:
+            raise ParameterError(f"parameter {self.name!r} ({self.type}): {error}; got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A canned query: its name (the file stem), header metadata and SPARQL text."""
+
+    name: str
+    title: str
+    question: str
+    text: str
+    path: Path
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def bindings(self, values: Mapping[str, Any]) -> dict[str, Node]:
+        """Check and convert parameter values (defaults filled in) into initBindings."""
+        known = {p.name for p in self.parameters}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            expected = ", ".join(sorted(known)) or "none"
+            raise ParameterError(
+                f"query {self.name!r} has no parameter {unknown[0]!r}; its parameters: {expected}"
+            )
+        bound: dict[str, Node] = {}
+        for parameter in self.parameters:
+            value = values.get(parameter.name, parameter.default)
+            if value is None or value == "":
+                if parameter.required:
+                    raise ParameterError(
+                        f"query {self.name!r} needs parameter {parameter.name!r} ({parameter.type}): "
+                        f"{parameter.description}" + (f"; e.g. {parameter.example}" if parameter.example else "")
+                    )
+                continue
+            bound[parameter.name] = parameter.parse(value)
+        return bound
+
+
+def parse_header(path: Path, text: str) -> dict[str, Any]:
+    """Read the ``#+`` YAML header of a query file."""
+    header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as error:
+        raise QueryError(f"{path}: header is not valid YAML: {error}") from None
+    missing = [key for key in ("title", "question") if key not in meta]
+    if missing:
+        raise QueryError(f"{path}: header lacks {', '.join(missing)}")
+    return meta
+
+
+def load_query(path: Path) -> CannedQuery:
+    """Read one ``.rq`` file into a CannedQuery, checking its header and parameter types."""
+    text = path.read_text(encoding="utf-8")
+    meta = parse_header(path, text)
+    parameters = []
+    for name, spec in (meta.get("params") or {}).items():
+        spec = spec or {}
+        if spec.get("type") not in PARAMETER_TYPES:
+            raise QueryError(
+                f"{path}: parameter {name!r} has type {spec.get('type')!r}; "
+                f"expected one of {', '.join(PARAMETER_TYPES)}"
+            )
+        default = spec.get("default")
+        parameters.append(
+            Parameter(
+                name=name,
+                type=spec["type"],
+                description=str(spec.get("description", "")),
+                example=None if spec.get("example") is None else str(spec["example"]),
+                default=None if default is None else str(default),
+                required=bool(spec.get("required", False)),
+            )
+        )
+    return CannedQuery(
+        name=path.stem,
+        title=str(meta["title"]),
+        question=str(meta["question"]),
+        text=text,
+        path=path,
+        parameters=tuple(parameters),
+    )
+
+
+@cache
+def _catalogue(queries_dir: Path) -> dict[str, CannedQuery]:
+    return {path.stem: load_query(path) for path in sorted(queries_dir.glob("*.rq"))}
+
+
+def catalogue(queries_dir: Path | None = None) -> dict[str, CannedQuery]:
+    """All canned queries by name."""
+    return dict(_catalogue(queries_dir or resource_path("queries")))
+
+
+def get_query(name: str, queries_dir: Path | None = None) -> CannedQuery:
+    """One canned query by name; an unknown name lists the known ones."""
+    queries = catalogue(queries_dir)
+    if name not in queries:
+        raise UnknownQueryError(name, sorted(queries))
+    return queries[name]
+
+
+def sparql(graph: Dataset, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+    """Run a SPARQL query on the graph's union default graph; syntax errors say line and column."""
+    try:
+        prepared = prepareQuery(text)
+    except ParseException as error:
+        raise SparqlSyntaxError(
+            f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}\n"
+            f"  {error.line}\n  {' ' * (error.col - 1)}^"
+        ) from None
+    except Exception as error:
+        raise SparqlSyntaxError(f"SPARQL error: {error}") from None
+    return graph.query(prepared, initBindings=dict(bindings or {}))
+
+
+def run_query(
+    name: str, graph: Dataset | None = None, queries_dir: Path | None = None, **params: Any
+) -> Result:
+    """Run a canned query by name with keyword parameters, on the given graph or the built one."""
+    query = get_query(name, queries_dir)
+    bindings = query.bindings(params)
+    if graph is None:
+        from .graph import load_graph
+
+        graph = load_graph()
+    return sparql(graph, query.text, bindings)
