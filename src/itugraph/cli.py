@@ -61,7 +61,7 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
 def validate(fmt: str, output: Path | None) -> None:
-    """Validate the graph against the SHACL shapes (pySHACL, RDFS inference from the ontology).
+    """Validate the graph against the SHACL shapes (pySHACL, with the ontology's class hierarchy).
 
     Exit status: 0 conforms, 1 violations, 2 cannot run (e.g. a data file does not parse).
 

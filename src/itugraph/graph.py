@@ -62,20 +62,32 @@ def parse_turtle(path: Path, into: Graph) -> None:
     try:
         into.parse(path, format="turtle")
     except BadSyntax as error:
-        raise DataFileError(path, error.lines + 1, error.message) from None
+        raise DataFileError(path, error.lines + 1, f"Turtle syntax error: {error.why}") from None
     except (SyntaxError, ValueError) as error:
         raise DataFileError(path, None, str(error)) from None
 
 
-def load_graph(data_dir: Path | None = None, ontology_dir: Path | None = None) -> Dataset:
+class KnowledgeGraph(Dataset):
+    """The built graph: an rdflib Dataset (union default graph) that remembers its source files."""
+
+    def __init__(self, source_files: list[SourceFile] | None = None) -> None:
+        super().__init__(default_union=True)
+        self.source_files = list(source_files or [])
+
+    def files_of_graph(self, graph: URIRef) -> list[Path]:
+        """The curated files whose statements make up a named graph."""
+        return [f.path for f in self.source_files if f.graph == graph]
+
+
+def load_graph(data_dir: Path | None = None, ontology_dir: Path | None = None) -> KnowledgeGraph:
     """Load ontology and curated data into a Dataset whose default graph is the union.
 
     Each source document's statements sit in ``graph/{slug}``, which is described as derived
     from ``document/{slug}``, so every statement can be traced to the report that makes it.
     """
-    dataset = Dataset(default_union=True)
-    bind_prefixes(dataset.namespace_manager)
     files = source_files(data_dir, ontology_dir)
+    dataset = KnowledgeGraph(files)
+    bind_prefixes(dataset.namespace_manager)
     for source in files:
         parse_turtle(source.path, dataset.graph(source.graph))
     for slug in source_slugs(files):
