@@ -46,7 +46,9 @@ def test_broken_fixture_is_caught(fixture: Path, reference_only_data: Path):
 
 def test_every_shape_has_a_broken_fixture():
     shapes = load_shapes()
-    names = {shapes.namespace_manager.normalizeUri(s) for s in shapes.subjects(RDF.type, SH.NodeShape)}
+    names = {
+        shapes.namespace_manager.normalizeUri(s) for s in shapes.subjects(RDF.type, SH.NodeShape)
+    }
     names |= {
         shapes.namespace_manager.normalizeUri(s)
         for s in shapes.subjects(RDF.type, SH.PropertyShape)
@@ -59,13 +61,12 @@ def test_every_shape_has_a_broken_fixture():
             node_shape_of.setdefault(shapes.namespace_manager.normalizeUri(prop), set()).add(
                 shapes.namespace_manager.normalizeUri(node_shape)
             )
-    covered_node_shapes = {
-        s for name in covered for s in node_shape_of.get(name, {name})
-    } | covered
+    covered_node_shapes = {s for name in covered for s in node_shape_of.get(name, {name})} | covered
     missing = sorted(
-        n for n in names
-        if n.endswith("Shape") and n not in covered_node_shapes
-        or not n.endswith("Shape") and n not in covered
+        n
+        for n in names
+        if (n.endswith("Shape") and n not in covered_node_shapes)
+        or (not n.endswith("Shape") and n not in covered)
     )
     assert not missing, f"shapes without a broken fixture in tests/fixtures/broken: {missing}"
 
@@ -83,7 +84,11 @@ def test_every_ontology_class_has_a_node_shape(graph):
     from itugraph.graph import ONTOLOGY_GRAPH
     from itugraph.namespaces import ITU, OWL
 
-    classes = {c for c in graph.graph(ONTOLOGY_GRAPH).subjects(RDF.type, OWL.Class) if str(c).startswith(str(ITU))}
+    classes = {
+        c
+        for c in graph.graph(ONTOLOGY_GRAPH).subjects(RDF.type, OWL.Class)
+        if str(c).startswith(str(ITU))
+    }
     targeted = set(load_shapes().objects(None, SH.targetClass))
     assert sorted(classes - targeted) == []
 
@@ -101,14 +106,18 @@ def test_every_shape_has_a_message():
     for kind in (SH.NodeShape, SH.PropertyShape):
         for shape in shapes.subjects(RDF.type, kind):
             has_message = (shape, SH.message, None) in shapes
-            has_message |= any((c, SH.message, None) in shapes for c in shapes.objects(shape, SH.sparql))
+            has_message |= any(
+                (c, SH.message, None) in shapes for c in shapes.objects(shape, SH.sparql)
+            )
             if not has_message:
                 lacking.append(shapes.namespace_manager.normalizeUri(shape))
     assert not lacking, f"shapes without sh:message: {lacking}"
 
 
 def test_report_names_file_and_shape(reference_only_data: Path):
-    shutil.copy(FIXTURES / "broken" / "city-without-country.ttl", reference_only_data / "broken-city.ttl")
+    shutil.copy(
+        FIXTURES / "broken" / "city-without-country.ttl", reference_only_data / "broken-city.ttl"
+    )
     text = validate(load_graph(data_dir=reference_only_data)).as_text()
     assert "city:nairobi  (in broken-city.ttl)" in text, text
     assert "itush:City-inCountry" in text

@@ -24,8 +24,9 @@ def _fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
 
 
 def _graph():
+    data_dir = click.get_current_context().find_root().params.get("data_dir")
     try:
-        return load_graph()
+        return load_graph(data_dir=data_dir)
     except DataFileError as error:
         _fail(f"cannot load the data: {error}")
 
@@ -42,7 +43,13 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="itugraph")
-def main() -> None:
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="ITUGRAPH_DATA_DIR",
+    help="Curated data folder to load instead of the packaged data/ (env ITUGRAPH_DATA_DIR).",
+)
+def main(data_dir: Path | None) -> None:
     """itugraph: a knowledge graph of the ITU's regional presence.
 
     \b
@@ -56,10 +63,20 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
-              show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
 def validate(fmt: str, output: Path | None) -> None:
     """Validate the graph against the SHACL shapes (pySHACL, with the ontology's class hierarchy).
 
@@ -84,15 +101,27 @@ def validate(fmt: str, output: Path | None) -> None:
     else:
         click.echo(text, nl=False)
     if fmt == "text" and not output:
-        click.echo(f"({len(dataset)} triples checked in {time.perf_counter() - started:.1f} s)", err=True)
+        click.echo(
+            f"({len(dataset)} triples checked in {time.perf_counter() - started:.1f} s)", err=True
+        )
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl",
-              show_default=True, help="RDF syntax; nq, trig and jsonld keep the named graphs.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (complete or not at all); standard output if omitted.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    default="ttl",
+    show_default=True,
+    help="RDF syntax; nq, trig and jsonld keep the named graphs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (complete or not at all); standard output if omitted.",
+)
 def export_command(fmt: str, output: Path | None) -> None:
     """Export the graph in an RDF syntax.
 
@@ -125,9 +154,17 @@ def _emit(result, fmt: str) -> None:
 
 @main.command()
 @click.argument("name")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A query parameter; repeat for several.")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A query parameter; repeat for several.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
+)
 def query(name: str, params: tuple[str, ...], fmt: str) -> None:
     """Run the canned query NAME (see `itugraph queries`).
 
@@ -153,9 +190,16 @@ def query(name: str, params: tuple[str, ...], fmt: str) -> None:
 
 @main.command("sparql")
 @click.argument("text", required=False)
-@click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from this file ('-' for standard input).")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from this file ('-' for standard input).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
+)
 def sparql_command(text: str | None, file, fmt: str) -> None:
     """Run an ad hoc SPARQL query on the graph (the default graph is the union of all sources).
 
@@ -187,13 +231,14 @@ def stats() -> None:
 @click.option("--check", is_flag=True, help="Only report files that are not canonical (exit 1).")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def format_command(check: bool, files: tuple[Path, ...]) -> None:
-    """Rewrite curated Turtle files (default: all of data/) in canonical form.
+    """Rewrite curated Turtle files (default: all of the data folder) in canonical form.
 
     The comment block at the top of each file is kept; the statements are re-serialized
     sorted, with the project's prefixes.
     """
     try:
-        changed = format_files(list(files) or curated_files(), check=check)
+        data_dir = click.get_current_context().find_root().params.get("data_dir")
+        changed = format_files(list(files) or curated_files(data_dir), check=check)
     except DataFileError as error:
         _fail(str(error))
     for path in changed:

@@ -24,7 +24,9 @@ EXPORT_FORMATS: dict[str, tuple[str, bool]] = {
 def serialize(dataset: Dataset, fmt: str) -> bytes:
     """Serialize the graph: quad formats keep each statement's named graph, triple formats the union."""
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+        raise ValueError(
+            f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}"
+        )
     serializer, keeps_graphs = EXPORT_FORMATS[fmt]
     if keeps_graphs:
         return dataset.serialize(format=serializer, encoding="utf-8")

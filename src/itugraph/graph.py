@@ -35,7 +35,9 @@ class SourceFile:
     graph: URIRef
 
 
-def source_files(data_dir: Path | None = None, ontology_dir: Path | None = None) -> list[SourceFile]:
+def source_files(
+    data_dir: Path | None = None, ontology_dir: Path | None = None
+) -> list[SourceFile]:
     """List every Turtle file of the graph with its named graph, ontology first.
 
     ``data/reference/**`` loads into ``graph/reference``; ``data/{slug}.ttl`` and
@@ -62,7 +64,7 @@ def parse_turtle(path: Path, into: Graph) -> None:
     try:
         into.parse(path, format="turtle")
     except BadSyntax as error:
-        raise DataFileError(path, error.lines + 1, f"Turtle syntax error: {error.why}") from None
+        raise DataFileError(path, error.lines + 1, f"Turtle syntax error: {error._why}") from None
     except (SyntaxError, ValueError) as error:
         raise DataFileError(path, None, str(error)) from None
 

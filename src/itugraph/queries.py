@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pyparsing import ParseException
 from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 from rdflib.term import Node
-from pyparsing import ParseException
 
 from .namespaces import ID, XSD
 from .resources import resource_path
@@ -142,7 +142,9 @@ class Parameter:
         try:
             return PARAMETER_TYPES[self.type](str(value))
         except ValueError as error:
-            raise ParameterError(f"parameter {self.name!r} ({self.type}): {error}; got {value!r}") from None
+            raise ParameterError(
+                f"parameter {self.name!r} ({self.type}): {error}; got {value!r}"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,8 @@ class CannedQuery:
                 if parameter.required:
                     raise ParameterError(
                         f"query {self.name!r} needs parameter {parameter.name!r} ({parameter.type}): "
-                        f"{parameter.description}" + (f"; e.g. {parameter.example}" if parameter.example else "")
+                        f"{parameter.description}"
+                        + (f"; e.g. {parameter.example}" if parameter.example else "")
                     )
                 continue
             bound[parameter.name] = parameter.parse(value)
@@ -181,7 +184,9 @@ class CannedQuery:
 
 def parse_header(path: Path, text: str) -> dict[str, Any]:
     """Read the ``#+`` YAML header of a query file."""
-    header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
+    header = "\n".join(
+        line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+"
+    )
     try:
         meta = yaml.safe_load(header) or {}
     except yaml.YAMLError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -49,7 +50,11 @@ def render(result: Result, fmt: str = "table", console: Console | None = None) -
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(RESULT_FORMATS)}")
     if result.type == "ASK":
         answer = bool(result.askAnswer)
-        return json.dumps({"head": {}, "boolean": answer}) + "\n" if fmt == "json" else f"{answer}\n".lower()
+        return (
+            json.dumps({"head": {}, "boolean": answer}) + "\n"
+            if fmt == "json"
+            else f"{answer}\n".lower()
+        )
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = result.graph
         bind_prefixes(graph.namespace_manager)
@@ -68,10 +73,12 @@ def render(result: Result, fmt: str = "table", console: Console | None = None) -
         lines = ["\t".join(f"?{v}" for v in variables)]
         lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
         return "\n".join(lines) + "\n"
-    table = Table(*variables, show_lines=False, caption=f"{len(rows)} row(s)")
+    table = Table(show_lines=False, caption=f"{len(rows)} row(s)")
+    for variable in variables:
+        table.add_column(variable, overflow="fold")
     for row in rows:
         table.add_row(*(_compact(t) for t in row))
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 200)
     with console.capture() as capture:
         console.print(table)
     return capture.get()

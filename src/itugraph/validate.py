@@ -53,7 +53,9 @@ class ValidationReport:
                     f"{k} {v}" for k, v in (("path", r.path), ("value", r.value)) if v is not None
                 )
                 lines.append(f"  {r.severity}: {r.message}")
-                lines.append(f"    shape {r.shape} ({r.component})" + (f"; {detail}" if detail else ""))
+                lines.append(
+                    f"    shape {r.shape} ({r.component})" + (f"; {detail}" if detail else "")
+                )
         counts = {s: sum(r.severity == s for r in self.results) for s in ("Violation", "Warning")}
         lines.append(f"\n{counts['Violation']} violation(s), {counts['Warning']} warning(s).")
         return "\n".join(lines) + "\n"
@@ -101,7 +103,9 @@ def _short(graph: Graph, node: Node | None) -> str | None:
 def _files_by_subject(dataset: Dataset) -> dict[Node, set[str]]:
     stated: dict[Node, set[str]] = {}
     for named in iter_named_graphs(dataset):
-        files = dataset.files_of_graph(named.identifier) if isinstance(dataset, KnowledgeGraph) else []
+        files = (
+            dataset.files_of_graph(named.identifier) if isinstance(dataset, KnowledgeGraph) else []
+        )
         names = [f.name for f in files] or [str(named.identifier)]
         for subject in set(named.subjects()):
             stated.setdefault(subject, set()).update(names)

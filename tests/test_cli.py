@@ -1,0 +1,184 @@
+"""The command line, through click's CliRunner: exit codes, formats and error messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from itugraph.cli import main
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_lists_commands_with_examples(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in (
+        "validate",
+        "export",
+        "queries",
+        "query",
+        "sparql",
+        "stats",
+        "format",
+        "reason",
+    ):
+        assert command in result.output
+    assert "Examples:" in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "export", "query", "sparql", "stats", "format"])
+def test_every_command_has_help(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_validate_conforms(run):
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Conforms")
+
+
+def test_validate_json(run):
+    result = run("validate", "--format", "json")
+    assert json.loads(result.output)["conforms"] is True
+
+
+def test_validate_reports_violations_with_exit_1(run, reference_only_data: Path):
+    fixture = Path(__file__).parent / "fixtures" / "broken" / "office-without-region.ttl"
+    (reference_only_data / "bad.ttl").write_text(fixture.read_text())
+    result = run("--data-dir", str(reference_only_data), "validate")
+    assert result.exit_code == 1
+    assert "office:ao-x  (in bad.ttl)" in result.output
+    assert "itush:FieldOffice-region" in result.output
+
+
+def test_turtle_error_exits_2_naming_file_and_line(run, reference_only_data: Path):
+    (reference_only_data / "bad.ttl").write_text(
+        "@prefix itu: <https://w3id.org/itugraph/def#> .\nitu:a itu:b .\n"
+    )
+    result = run("--data-dir", str(reference_only_data), "validate")
+    assert result.exit_code == 2
+    assert f"{reference_only_data / 'bad.ttl'}:2: Turtle syntax error" in result.output
+
+
+def test_export_nt_to_file(run, tmp_path: Path):
+    target = tmp_path / "graph.nt"
+    result = run("export", "--format", "nt", "-o", str(target))
+    assert result.exit_code == 0
+    assert len(Graph().parse(target, format="nt")) > 1000
+
+
+def test_export_unwritable_exits_2(run, tmp_path: Path):
+    result = run("export", "--format", "ttl", "-o", str(tmp_path / "no" / "graph.ttl"))
+    assert result.exit_code == 2
+    assert not (tmp_path / "no").exists()
+
+
+def test_queries_lists_questions_and_parameters(run):
+    result = run("queries")
+    assert "field-offices" in result.output
+    assert "--param region=<region>" in result.output
+
+
+def test_query_csv(run):
+    result = run("query", "regions", "--format", "csv")
+    lines = result.output.splitlines()
+    assert lines[0] == "region,code,labelEn,labelZh"
+    assert lines[1] == "https://w3id.org/itugraph/id/region/AFR,AFR,Africa,非洲区域"
+
+
+def test_query_tsv_and_json(run):
+    tsv = run("query", "regions", "--format", "tsv").output.splitlines()
+    assert tsv[0] == "?region\t?code\t?labelEn\t?labelZh"
+    assert tsv[6].startswith('<https://w3id.org/itugraph/id/region/EUR>\t"EUR"')
+    data = json.loads(run("query", "regions", "--format", "json").output)
+    assert [b["code"]["value"] for b in data["results"]["bindings"]] == [
+        "AFR",
+        "AMS",
+        "ARB",
+        "ASP",
+        "CIS",
+        "EUR",
+    ]
+
+
+def test_query_table_has_rows(run):
+    result = run("query", "field-offices", "--param", "region=EUR")
+    assert result.exit_code == 0
+    assert "ITU Office for Europe" in result.output
+
+
+def test_unknown_query_exits_2_and_lists_known(run):
+    result = run("query", "offices")
+    assert result.exit_code == 2
+    assert "known queries:" in result.output and "field-offices" in result.output
+
+
+def test_bad_parameter_exits_2_naming_it(run):
+    result = run("query", "field-offices", "--param", "region=Mars")
+    assert result.exit_code == 2
+    assert "parameter 'region'" in result.output
+
+
+def test_parameter_without_equals(run):
+    result = run("query", "field-offices", "--param", "region")
+    assert result.exit_code == 2
+    assert "is not key=value" in result.output
+
+
+def test_sparql_ad_hoc_and_from_file(run, tmp_path: Path):
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
+    assert run("sparql", text, "--format", "csv").output.splitlines() == ["n", "6"]
+    query_file = tmp_path / "q.rq"
+    query_file.write_text(text)
+    assert run("sparql", "-f", str(query_file), "--format", "csv").output.splitlines() == ["n", "6"]
+
+
+def test_sparql_ask(run):
+    result = run("sparql", "ASK { <https://w3id.org/itugraph/id/region/AFR> ?p ?o }")
+    assert result.output == "true\n"
+
+
+def test_sparql_syntax_error_exits_2_with_position(run):
+    result = run("sparql", "SELECT * WHERE {\n  ?s ?p\n}")
+    assert result.exit_code == 2
+    assert "line 3, column" in result.output or "line 2, column" in result.output
+
+
+def test_sparql_needs_exactly_one_source(run):
+    assert run("sparql").exit_code == 2
+
+
+def test_stats(run):
+    result = run("stats")
+    assert "graph/reference" in result.output
+    assert "itu:Region" in result.output
+
+
+def test_format_check_passes_on_shipped_data(run):
+    result = run("format", "--check")
+    assert result.exit_code == 0, result.output
+
+
+def test_format_rewrites_a_file(run, tmp_path: Path):
+    path = tmp_path / "x.ttl"
+    path.write_text(
+        "# keep me\n@prefix itu: <https://w3id.org/itugraph/def#> .\nitu:a itu:b itu:c.\n"
+    )
+    assert run("format", "--check", str(path)).exit_code == 1
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_text().startswith("# keep me\nPREFIX itu:")
+    assert run("format", "--check", str(path)).exit_code == 0

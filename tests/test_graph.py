@@ -1,0 +1,70 @@
+"""Loading: each source in its named graph, the union as default graph, clear parse errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from itugraph.graph import DataFileError, load_graph, source_files
+from itugraph.namespaces import GRAPH, ID, ITU, PROV, RDF
+from itugraph.resources import resource_path
+
+SOURCE_SLUGS = sorted(p.stem for p in (resource_path("data") / "sources").glob("*.txt"))
+
+
+def test_five_sources():
+    assert SOURCE_SLUGS == [
+        "council-2024-regional-presence",
+        "cwg-fhr-bdt-regional-presence",
+        "tdag-2025-rpm-coordination",
+        "tsag-2020-regional-offices",
+        "tsag-2025-regional-offices",
+    ]
+
+
+@pytest.mark.parametrize("slug", SOURCE_SLUGS)
+def test_each_source_has_its_named_graph_and_document(graph, slug):
+    named = graph.graph(GRAPH[slug])
+    document = ID[f"document/{slug}"]
+    assert (document, RDF.type, ITU.SourceDocument) in named
+    assert (GRAPH[slug], PROV.wasDerivedFrom, document) in named
+
+
+def test_default_graph_is_the_union(graph):
+    office = ID["office/ro-afr"]
+    assert (office, RDF.type, ITU.RegionalOffice) in graph
+    graphs_stating = {
+        g.identifier for g in graph.graphs() if (office, RDF.type, ITU.RegionalOffice) in g
+    }
+    assert GRAPH["tsag-2020-regional-offices"] in graphs_stating
+
+
+def test_every_data_file_maps_to_a_known_graph():
+    allowed = {GRAPH["ontology"], GRAPH["reference"]} | {GRAPH[s] for s in SOURCE_SLUGS}
+    for source in source_files():
+        assert source.graph in allowed, source.path
+
+
+def test_turtle_error_names_file_and_line(reference_only_data: Path):
+    broken = reference_only_data / "broken.ttl"
+    broken.write_text(
+        '@prefix itu: <https://w3id.org/itugraph/def#> .\n\nitu:x itu:y "unterminated .\n'
+    )
+    with pytest.raises(DataFileError) as caught:
+        load_graph(data_dir=reference_only_data)
+    assert caught.value.path == broken
+    assert caught.value.line == 3
+    assert str(caught.value).startswith(f"{broken}:3: Turtle syntax error")
+
+
+def test_files_of_graph(graph):
+    files = graph.files_of_graph(URIRef(GRAPH["reference"]))
+    assert sorted(f.name for f in files) == [
+        "conferences.ttl",
+        "gdc.ttl",
+        "regions.ttl",
+        "sdgs.ttl",
+        "wsis.ttl",
+    ]
