@@ -56,8 +56,12 @@ class ValidationReport:
                 lines.append(
                     f"    shape {r.shape} ({r.component})" + (f"; {detail}" if detail else "")
                 )
-        counts = {s: sum(r.severity == s for r in self.results) for s in ("Violation", "Warning")}
-        lines.append(f"\n{counts['Violation']} violation(s), {counts['Warning']} warning(s).")
+        counts = {
+            s: sum(r.severity == s for r in self.results) for s in ("Violation", "Warning", "Info")
+        }
+        lines.append(
+            f"\n{counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} note(s)."
+        )
         return "\n".join(lines) + "\n"
 
     def as_json(self) -> str:
