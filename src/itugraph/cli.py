@@ -145,7 +145,8 @@ def list_queries() -> None:
         for p in query.parameters:
             need = "required" if p.required else f"default {p.default}" if p.default else "optional"
             example = f", e.g. {p.example}" if p.example else ""
-            click.echo(f"  --param {p.name}=<{p.type}>  ({need}{example}) {p.description}")
+            kind = "|".join(name for name, _ in p.choices) if p.choices else p.type
+            click.echo(f"  --param {p.name}=<{kind}>  ({need}{example}) {p.description}")
 
 
 def _emit(result, fmt: str) -> None:

@@ -123,6 +123,7 @@ PARAMETER_TYPES: dict[str, Callable[[str], Node]] = {
     "integer": _integer,
     "lang": _lang,
     "string": _string,
+    "choice": _string,
 }
 
 
@@ -136,9 +137,17 @@ class Parameter:
     example: str | None = None
     default: str | None = None
     required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
 
     def parse(self, value: Any) -> Node:
         """Turn a user's value into an RDF term, or raise ParameterError naming this parameter."""
+        if self.type == "choice":
+            allowed = dict(self.choices)
+            if str(value) not in allowed:
+                raise ParameterError(
+                    f"parameter {self.name!r} (choice): expected one of {', '.join(allowed)}; got {value!r}"
+                )
+            return URIRef(allowed[str(value)])
         try:
             return PARAMETER_TYPES[self.type](str(value))
         except ValueError as error:
@@ -209,6 +218,10 @@ def load_query(path: Path) -> CannedQuery:
                 f"{path}: parameter {name!r} has type {spec.get('type')!r}; "
                 f"expected one of {', '.join(PARAMETER_TYPES)}"
             )
+        if (spec["type"] == "choice") != bool(spec.get("choices")):
+            raise QueryError(
+                f"{path}: parameter {name!r}: a choice parameter, and only it, lists choices"
+            )
         default = spec.get("default")
         parameters.append(
             Parameter(
@@ -218,6 +231,7 @@ def load_query(path: Path) -> CannedQuery:
                 example=None if spec.get("example") is None else str(spec["example"]),
                 default=None if default is None else str(default),
                 required=bool(spec.get("required", False)),
+                choices=tuple((str(k), str(v)) for k, v in (spec.get("choices") or {}).items()),
             )
         )
     return CannedQuery(
@@ -246,6 +260,26 @@ def get_query(name: str, queries_dir: Path | None = None) -> CannedQuery:
     if name not in queries:
         raise UnknownQueryError(name, sorted(queries))
     return queries[name]
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """The query with its parameters bound by a VALUES block opening its WHERE clause.
+
+    For engines without initBindings (pyoxigraph, remote endpoints). The values are RDF terms
+    serialized by rdflib (quotes escaped), so a parameter can never change the query's shape.
+    """
+    if not bindings:
+        return text
+    match = _WHERE.search(text)
+    if not match:
+        raise QueryError("a query with parameters needs a WHERE { … } clause to bind them")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}"
+    return text[: match.end()] + block + text[match.end() :]
 
 
 def sparql(graph: Dataset, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
