@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from .canonical import curated_files, format_files
-from .export import EXPORT_FORMATS, export
+from .export import EXPORT_FORMATS, export, write_atomic
 from .graph import DataFileError, load_graph
-from .queries import QueryError, catalogue, get_query, sparql
+from .queries import REGION_CODES, QueryError, catalogue, get_query, sparql
+from .reports import COVERAGE_FORMATS, COVERAGE_KINDS
 from .results import RESULT_FORMATS, render
 
 EXIT_VIOLATIONS = 1
@@ -267,3 +268,77 @@ def reason() -> None:
     for iri in report.unsatisfiable_classes:
         click.echo(f"  unsatisfiable: {iri}")
     sys.exit(EXIT_VIOLATIONS)
+
+
+@main.group()
+def report() -> None:
+    """Coverage reports and region summaries.
+
+    \b
+    Examples:
+      itugraph report coverage --by sdg --format png -o sdg-coverage.png
+      itugraph report coverage --by resolution --format md
+      itugraph report region AFR --format html -o africa.html
+    """
+
+
+@report.command("coverage")
+@click.option(
+    "--by",
+    "kind",
+    type=click.Choice(COVERAGE_KINDS),
+    default="resolution",
+    show_default=True,
+    help="What the columns are: resolutions, SDGs, WSIS action lines or GDC objectives.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(COVERAGE_FORMATS),
+    default="md",
+    show_default=True,
+    help="csv and md tables, a self-contained html page, or a png/svg heatmap.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (complete or not at all); standard output if omitted.",
+)
+def report_coverage(kind: str, fmt: str, output: Path | None) -> None:
+    """The region-by-target coverage matrix, with the gaps of each region."""
+    from .reports import coverage_matrix, render_coverage
+
+    data = render_coverage(coverage_matrix(_graph(), kind), fmt)
+    _write(data, output, binary=fmt in ("png", "svg"))
+
+
+@report.command("region")
+@click.argument("code", type=click.Choice(REGION_CODES, case_sensitive=False))
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write; standard output if omitted.",
+)
+def report_region(code: str, fmt: str, output: Path | None) -> None:
+    """One page on a region: offices, initiatives, events by year, centres, coverage and gaps."""
+    from .reports import region_html, region_markdown, region_report
+
+    summary = region_report(_graph(), code.upper())
+    text = region_html(summary) if fmt == "html" else region_markdown(summary)
+    _write(text.encode("utf-8"), output)
+
+
+def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
+    if output is None:
+        if binary and sys.stdout.isatty():
+            raise click.UsageError("an image is not for a terminal: give -o FILE (or redirect)")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror}")

@@ -51,7 +51,11 @@ def export(dataset: Dataset, fmt: str, dest: str | Path | IO[bytes] | None = Non
     if not isinstance(dest, str | Path):
         dest.write(data)
         return
-    target = Path(dest)
+    write_atomic(Path(dest), data)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write bytes to a file so that it is either complete or absent (temporary file, then rename)."""
     handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -1,0 +1,331 @@
+"""Coverage reports: the region-by-target matrix (resolutions, SDGs, WSIS action lines, GDC
+objectives) as tables and heatmaps, its gaps, and a one-page summary of a region."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rdflib import Dataset
+
+from .namespaces import ID
+from .queries import REGION_CODES, run_query
+
+COVERAGE_KINDS = ("resolution", "sdg", "wsis", "gdc")
+COVERAGE_FORMATS = ("csv", "md", "html", "png", "svg")
+KIND_TITLES = {
+    "resolution": "resolutions",
+    "sdg": "Sustainable Development Goals",
+    "wsis": "WSIS action lines",
+    "gdc": "Global Digital Compact objectives",
+}
+
+
+@dataclass
+class Column:
+    """One target of the matrix: its IRI, a short heading and a full name."""
+
+    iri: str
+    heading: str
+    name: str
+
+
+@dataclass
+class CoverageMatrix:
+    """Regions by targets; a cell counts the items of the region that contribute to the target."""
+
+    kind: str
+    columns: list[Column]
+    cells: dict[tuple[str, str], int] = field(default_factory=dict)
+    regions: tuple[str, ...] = REGION_CODES
+
+    def count(self, region: str, column: Column) -> int:
+        return self.cells.get((region, column.iri), 0)
+
+    def gaps(self) -> dict[str, list[Column]]:
+        """For each region, the targets no item of the region reaches."""
+        return {r: [c for c in self.columns if not self.count(r, c)] for r in self.regions}
+
+    @property
+    def title(self) -> str:
+        unit = "contributing items" if self.kind == "resolution" else "regional initiatives"
+        return f"Coverage of {KIND_TITLES[self.kind]} by region ({unit} per cell)"
+
+
+def _code(region_iri: object) -> str:
+    return str(region_iri).removeprefix(f"{ID}region/")
+
+
+def coverage_matrix(graph: Dataset, kind: str = "sdg") -> CoverageMatrix:
+    """Build the region-by-target matrix from the canned queries."""
+    if kind not in COVERAGE_KINDS:
+        raise ValueError(
+            f"unknown coverage kind {kind!r}; expected one of {', '.join(COVERAGE_KINDS)}"
+        )
+    if kind == "resolution":
+        rows = list(run_query("resolution-matrix", graph))
+        columns: dict[str, Column] = {}
+        for row in rows:
+            body = str(row.resolution).removeprefix(f"{ID}resolution/").split("/")[0]
+            columns[str(row.resolution)] = Column(
+                str(row.resolution), f"{body} {row.number}", f"{body} Resolution {row.number}"
+            )
+        ordered = sorted(
+            columns.values(), key=lambda c: (c.heading.split()[0], c.heading.split()[1].zfill(6))
+        )
+        cells = {(_code(r.region), str(r.resolution)): int(r.items) for r in rows}
+        return CoverageMatrix(kind, ordered, cells)
+    targets = [
+        Column(str(r.target), ("SDG " if kind == "sdg" else "") + str(r.notation), str(r.label))
+        for r in run_query("targets", graph, kind=kind)
+    ]
+    cells = {
+        (_code(r.region), str(r.target)): int(r.initiatives)
+        for r in run_query("target-coverage", graph, kind=kind)
+    }
+    return CoverageMatrix(kind, targets, cells)
+
+
+def to_csv(matrix: CoverageMatrix) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["region", *(c.heading for c in matrix.columns)])
+    for region in matrix.regions:
+        writer.writerow([region, *(matrix.count(region, c) for c in matrix.columns)])
+    return buffer.getvalue()
+
+
+def _gap_lines(matrix: CoverageMatrix) -> list[str]:
+    return [
+        f"- **{region}**: " + (", ".join(c.heading for c in missing) if missing else "none")
+        for region, missing in matrix.gaps().items()
+    ]
+
+
+def to_markdown(matrix: CoverageMatrix) -> str:
+    lines = [f"# {matrix.title}", ""]
+    lines.append("| region | " + " | ".join(c.heading for c in matrix.columns) + " |")
+    lines.append("|---" * (len(matrix.columns) + 1) + "|")
+    for region in matrix.regions:
+        lines.append(
+            f"| {region} | "
+            + " | ".join(str(matrix.count(region, c)) for c in matrix.columns)
+            + " |"
+        )
+    lines += ["", "## Gaps (no contribution)", "", *_gap_lines(matrix)]
+    return "\n".join(lines) + "\n"
+
+
+def heatmap(matrix: CoverageMatrix, fmt: str = "png") -> bytes:
+    """The matrix as a heatmap image (png or svg): labelled axes, counts in cells, a colour bar."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    values = [[matrix.count(r, c) for c in matrix.columns] for r in matrix.regions]
+    width = max(6.0, 0.45 * len(matrix.columns) + 2.5)
+    figure, axes = plt.subplots(figsize=(width, 4.2), dpi=110)
+    image = axes.imshow(values, cmap="YlGnBu", aspect="auto", vmin=0)
+    axes.set_xticks(
+        range(len(matrix.columns)), [c.heading for c in matrix.columns], rotation=60, ha="right"
+    )
+    axes.set_yticks(range(len(matrix.regions)), matrix.regions)
+    axes.set_xlabel(KIND_TITLES[matrix.kind])
+    axes.set_ylabel("BDT region")
+    peak = max((v for row in values for v in row), default=0) or 1
+    for y, row in enumerate(values):
+        for x, value in enumerate(row):
+            axes.text(x, y, str(value), ha="center", va="center", fontsize=8,
+                      color="white" if value > peak / 2 else "black")  # fmt: skip
+    from matplotlib.ticker import MaxNLocator
+
+    colour_bar = figure.colorbar(image, ax=axes, ticks=MaxNLocator(integer=True))
+    colour_bar.set_label("contributing items" if matrix.kind == "resolution" else "initiatives")
+    axes.set_title(matrix.title, fontsize=10)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format=fmt, bbox_inches="tight", metadata={"Date": None} if fmt == "svg" else None
+    )
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _html_page(title: str, body: str) -> str:
+    style = (
+        "body{font-family:'Noto Sans',Arial,sans-serif;margin:2em;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
+        "th:first-child,td:first-child{text-align:left}td.zero{color:#bbb}img{max-width:100%}"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{style}</style></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def to_html(matrix: CoverageMatrix) -> str:
+    """A single self-contained page: the table, the heatmap (inline PNG) and the gaps."""
+    head = "".join(
+        f'<th title="{html.escape(c.name)}">{html.escape(c.heading)}</th>' for c in matrix.columns
+    )
+    rows = "".join(
+        f"<tr><td>{region}</td>"
+        + "".join(
+            f'<td class="{"zero" if not matrix.count(region, c) else ""}">{matrix.count(region, c)}</td>'
+            for c in matrix.columns
+        )
+        + "</tr>"
+        for region in matrix.regions
+    )
+    chart = base64.b64encode(heatmap(matrix, "png")).decode("ascii")
+    gaps = "".join(
+        f"<li><b>{region}</b>: {html.escape(', '.join(c.heading for c in missing) or 'none')}</li>"
+        for region, missing in matrix.gaps().items()
+    )
+    body = (
+        f"<h1>{html.escape(matrix.title)}</h1><table><tr><th>region</th>{head}</tr>{rows}</table>"
+        f'<img alt="heatmap: {html.escape(matrix.title)}" src="data:image/png;base64,{chart}">'
+        f"<h2>Gaps (no contribution)</h2><ul>{gaps}</ul>"
+    )
+    return _html_page(matrix.title, body)
+
+
+def render_coverage(matrix: CoverageMatrix, fmt: str) -> bytes:
+    """The matrix in one of COVERAGE_FORMATS, as bytes."""
+    if fmt in ("png", "svg"):
+        return heatmap(matrix, fmt)
+    text = {"csv": to_csv, "md": to_markdown, "html": to_html}[fmt](matrix)
+    return text.encode("utf-8")
+
+
+@dataclass
+class RegionReport:
+    """What the graph holds about one region."""
+
+    code: str
+    name: str
+    offices: list[tuple[str, str, str]]
+    initiatives: list[tuple[str, str, str, int]]
+    events_by_year: dict[str, int]
+    centres: dict[str, list[str]]
+    coverage: dict[str, list[str]]
+    gaps: dict[str, list[str]]
+
+
+def region_report(graph: Dataset, code: str) -> RegionReport:
+    """Collect a region's offices, initiatives, events per year, centres and target coverage."""
+    (region,) = [r for r in run_query("regions", graph) if str(r.code) == code.upper()] or [None]
+    if region is None:
+        raise ValueError(f"unknown region {code!r}; expected one of {', '.join(REGION_CODES)}")
+    code = str(region.code)
+    offices = [
+        (str(r.officeLabel), str(r.kind), str(r.city or r.country).rsplit("/", 1)[-1])
+        for r in run_query("field-offices", graph, region=code)
+    ]
+    initiatives = sorted(
+        {
+            (
+                str(r.cycle).rsplit("/", 1)[-1],
+                str(r.code),
+                str(r.status).rsplit("#", 1)[-1] if r.status else "",
+                int(r.results),
+            )
+            for r in run_query("initiatives-across-cycles", graph, region=code)
+        }
+    )
+    dated = {
+        (str(r.event), str(r.start)) for r in run_query("events-in-region", graph, region=code)
+    }
+    events = Counter(start[:4] for _, start in dated)
+    centres: dict[str, list[str]] = {}
+    for r in run_query("centres", graph, region=code):
+        centres.setdefault(str(r.kind).rsplit("#", 1)[-1], []).append(str(r.label))
+    coverage, gaps = {}, {}
+    for kind in ("sdg", "wsis", "gdc"):
+        matrix = coverage_matrix(graph, kind)
+        coverage[kind] = [c.heading for c in matrix.columns if matrix.count(code, c)]
+        gaps[kind] = [c.heading for c in matrix.gaps()[code]]
+    return RegionReport(
+        code=code,
+        name=str(region.labelEn),
+        offices=sorted(set(offices)),
+        initiatives=initiatives,
+        events_by_year=dict(sorted(events.items())),
+        centres={k: sorted(set(v)) for k, v in sorted(centres.items())},
+        coverage=coverage,
+        gaps=gaps,
+    )
+
+
+def region_markdown(report: RegionReport) -> str:
+    lines = [f"# {report.name} ({report.code})", "", "## Field offices", ""]
+    lines += [f"- {name} ({kind}, {place})" for name, kind, place in report.offices] or [
+        "- none recorded"
+    ]
+    lines += [
+        "",
+        "## Regional initiatives",
+        "",
+        "| cycle | code | status | expected results |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {cycle} | {c} | {status or '—'} | {n} |" for cycle, c, status, n in report.initiatives
+    ]
+    lines += ["", "## Events by year", "", "| year | events |", "|---|---|"]
+    lines += [f"| {year} | {n} |" for year, n in report.events_by_year.items()]
+    lines += ["", "## Centres", ""]
+    lines += [
+        f"- {kind} ({len(names)}): {', '.join(names)}" for kind, names in report.centres.items()
+    ] or ["- none recorded"]
+    lines += ["", "## Coverage by its initiatives", ""]
+    for kind in ("sdg", "wsis", "gdc"):
+        lines.append(f"- {KIND_TITLES[kind]}: reached {', '.join(report.coverage[kind]) or 'none'}; "
+                     f"not reached {', '.join(report.gaps[kind]) or 'none'}")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def region_html(report: RegionReport) -> str:
+    """The region summary as one self-contained HTML page."""
+
+    def items(values: list[str]) -> str:
+        return "<ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in values) + "</ul>"
+
+    def table(headings: list[str], rows: list[tuple]) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+            for row in rows
+        )
+        return f"<table><tr>{head}</tr>{body}</table>"
+
+    body = [
+        f"<h1>{html.escape(report.name)} ({report.code})</h1>",
+        "<h2>Field offices</h2>",
+        items(
+            [f"{name} ({kind}, {place})" for name, kind, place in report.offices]
+            or ["none recorded"]
+        ),
+        "<h2>Regional initiatives</h2>",
+        table(["cycle", "code", "status", "expected results"], report.initiatives),
+        "<h2>Events by year</h2>",
+        table(["year", "events"], list(report.events_by_year.items())),
+        "<h2>Centres</h2>",
+        items(
+            [f"{kind} ({len(names)}): {', '.join(names)}" for kind, names in report.centres.items()]
+            or ["none recorded"]
+        ),
+        "<h2>Coverage by its initiatives</h2>",
+        items(
+            [
+                f"{KIND_TITLES[k]}: reached {', '.join(report.coverage[k]) or 'none'}; "
+                f"not reached {', '.join(report.gaps[k]) or 'none'}"
+                for k in ("sdg", "wsis", "gdc")
+            ]
+        ),
+    ]
+    return _html_page(f"{report.name} ({report.code})", "\n".join(body))
