@@ -342,3 +342,57 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
         write_atomic(output, data)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror}")
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind (loopback by default).",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a SPARQL query may run before the server answers 503.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most rows a SELECT returns (the rest are cut, with X-Result-Truncated: true).",
+)
+@click.option(
+    "--public-base",
+    default="https://w3id.org/itugraph/",
+    show_default=True,
+    help="Public IRI base that the server's root stands for (id/…, def#…).",
+)
+def serve(host: str, port: int, timeout: float, max_rows: int, public_base: str) -> None:
+    """Serve the validated graph: SPARQL endpoint, REST API, linked data and browser UI.
+
+    \b
+    Open http://127.0.0.1:8000/ in a browser; tools use /sparql, /api/queries and /openapi.json.
+    Examples:
+      itugraph serve
+      itugraph serve --port 8080 --timeout 5
+    """
+    import uvicorn
+
+    from .serve import ServerSettings, create_app
+    from .validate import validate as run_validation
+
+    dataset = _graph()
+    report = run_validation(dataset)
+    if not report.conforms:
+        click.echo(report.as_text(), err=True)
+        _fail("the graph does not conform to its shapes; not serving it", EXIT_VIOLATIONS)
+    settings = ServerSettings(timeout=timeout, max_rows=max_rows, public_base=public_base)
+    click.echo(f"itugraph: serving {len(dataset)} triples at http://{host}:{port}/", err=True)
+    uvicorn.run(
+        create_app(dataset, settings), host=host, port=port, log_level="info", access_log=True
+    )

@@ -1,0 +1,5 @@
+"""Run the itugraph command: ``python -m itugraph``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,6 @@
+"""The HTTP server: SPARQL 1.1 Protocol endpoint, canned-query REST API, linked-data pages and a
+browser UI, all over one read-only pyoxigraph store built from the validated graph."""
+
+from .app import ServerSettings, create_app
+
+__all__ = ["ServerSettings", "create_app"]

@@ -1,0 +1,358 @@
+"""The application factory: ``create_app(graph, settings)`` builds a FastAPI app over one store."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import FastAPI, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.query import Result
+
+from .. import __version__
+from ..graph import load_graph
+from ..namespaces import RDFS, bind_prefixes
+from ..queries import CannedQuery, QueryError, catalogue
+from ..results import render
+from ..store import to_oxigraph, to_rdflib_term
+from .engine import Limits, QueryRejected, run
+from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
+from .sparql_examples import examples_graph, service_description
+
+HERE = Path(__file__).parent
+PUBLIC_BASE = "https://w3id.org/itugraph/"
+
+
+@dataclass
+class ServerSettings:
+    """Limits and the public IRI base that the server maps onto its own root."""
+
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_query_length: int = 20_000
+    public_base: str = PUBLIC_BASE
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.timeout, self.max_rows, self.max_query_length)
+
+
+class Site:
+    """The server's state: the store, the canned queries, and helpers to read entities."""
+
+    def __init__(self, dataset: Dataset, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.dataset = dataset
+        self.store = to_oxigraph(dataset)
+        self.queries = catalogue()
+        self.triples = len(dataset)
+        for quad in examples_graph(self.queries, settings.public_base):
+            self.store.add(quad)
+            self.store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+
+    def local(self, iri: str) -> str | None:
+        """The server path of a public IRI, or None for an IRI outside the dataset."""
+        base = self.settings.public_base
+        if iri.startswith(f"{base}id/"):
+            return "/" + iri.removeprefix(base)
+        if iri.startswith(f"{base}def#"):
+            return "/def/" + iri.removeprefix(f"{base}def#")
+        return None
+
+    def quads(self, subject=None, obj=None) -> list[ox.Quad]:
+        return list(self.store.quads_for_pattern(subject, None, obj, None))
+
+    def label(self, iri: str, language: str = "en") -> str | None:
+        for quad in self.store.quads_for_pattern(
+            ox.NamedNode(iri), ox.NamedNode(str(RDFS.label)), None, ox.DefaultGraph()
+        ):
+            if isinstance(quad.object, ox.Literal) and quad.object.language == language:
+                return quad.object.value
+        return None
+
+    def describe(self, iri: str) -> Graph:
+        """Statements about an entity (outgoing and incoming), from the union of the sources."""
+        graph = Graph()
+        bind_prefixes(graph.namespace_manager)
+        node = ox.NamedNode(iri)
+        for quad in self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            graph.add(tuple(to_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+        for quad in self.store.quads_for_pattern(None, None, node, ox.DefaultGraph()):
+            graph.add(tuple(to_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+        return graph
+
+
+def serialize_result(result: Result, fmt: str) -> bytes:
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        bind_prefixes(result.graph.namespace_manager)
+        return result.graph.serialize(
+            format={"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt], encoding="utf-8"
+        )
+    if fmt == "tsv" or (result.type == "ASK" and fmt == "csv"):
+        if result.type == "ASK":
+            return f"{str(bool(result.askAnswer)).lower()}\n".encode()
+        return render(result, "tsv").encode("utf-8")
+    return result.serialize(format=fmt, encoding="utf-8") or b""
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    if "text/html" in request.headers.get("accept", ""):
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message}, status_code=status
+        )
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def create_app(dataset: Dataset | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    """Build the web application over the given (or the packaged, built) graph."""
+    settings = settings or ServerSettings()
+    site = Site(dataset if dataset is not None else load_graph(), settings)
+    app = FastAPI(
+        title="itugraph",
+        version=__version__,
+        description="A knowledge graph of the ITU's regional presence: SPARQL endpoint, canned queries and linked data.",
+    )
+    app.state.site = site
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates.env.globals["local"] = site.local
+
+    async def answer_sparql(request: Request, text: str | None, fmt: str | None) -> Response:
+        accept = request.headers.get("accept")
+        if not text:
+            description = service_description(site, str(request.url).split("?")[0])
+            chosen = choose(accept, fmt, GRAPH_TYPES, "turtle") or "turtle"
+            return Response(
+                serialize_result(_graph_result(description), chosen), media_type=GRAPH_TYPES[chosen]
+            )
+        try:
+            result = await run(site.store, text, settings.limits)
+        except QueryRejected as rejected:
+            return PlainTextResponse(rejected.message + "\n", status_code=rejected.status)
+        offered = GRAPH_TYPES if result.type in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+        chosen = choose(accept, fmt, offered, "turtle" if offered is GRAPH_TYPES else "json")
+        if chosen is None:
+            return PlainTextResponse(
+                f"cannot answer in the requested format; offered: {', '.join(offered.values())}\n",
+                status_code=406,
+            )
+        headers = {"X-Result-Truncated": "true"} if getattr(result, "truncated", False) else {}
+        return Response(
+            serialize_result(result, chosen), media_type=offered[chosen], headers=headers
+        )
+
+    text = {"content": {"text/plain": {"schema": {"type": "string"}}}}
+    protocol_responses = {
+        200: {
+            "description": "results (JSON, XML, CSV, TSV) or a graph (Turtle, N-Triples, JSON-LD)",
+            "content": {t: {} for t in [*RESULT_TYPES.values(), *GRAPH_TYPES.values()]},
+        },
+        400: {"description": "malformed query", **text},
+        403: {"description": "update refused: the endpoint is read-only", **text},
+        406: {"description": "no acceptable result format", **text},
+        413: {"description": "query too long", **text},
+        415: {"description": "unsupported request body", **text},
+        503: {"description": "query timed out", **text},
+    }
+
+    @app.get(
+        "/sparql",
+        tags=["SPARQL"],
+        summary="SPARQL 1.1 query (GET); without a query, the service description",
+        responses=protocol_responses,
+    )
+    async def sparql_get(
+        request: Request, query: str | None = None, format: str | None = None
+    ) -> Response:
+        return await answer_sparql(request, query, format)
+
+    @app.post(
+        "/sparql",
+        tags=["SPARQL"],
+        summary="SPARQL 1.1 query (POST form or application/sparql-query)",
+        responses=protocol_responses,
+    )
+    async def sparql_post(request: Request, format: str | None = None) -> Response:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "application/sparql-update":
+            return PlainTextResponse(
+                "this endpoint is read-only: SPARQL Update is not accepted\n", status_code=403
+            )
+        if content_type == "application/sparql-query":
+            text = (await request.body()).decode("utf-8", errors="replace")
+        elif content_type == "application/x-www-form-urlencoded":
+            form = await request.form()
+            if "update" in form:
+                return PlainTextResponse(
+                    "this endpoint is read-only: SPARQL Update is not accepted\n", status_code=403
+                )
+            text = str(form.get("query") or "")
+            format = format or (str(form["format"]) if "format" in form else None)
+        else:
+            return PlainTextResponse(
+                "POST a form (query=…) or an application/sparql-query body\n", status_code=415
+            )
+        if not text:
+            return PlainTextResponse("missing query\n", status_code=400)
+        return await answer_sparql(request, text, format)
+
+    @app.get(
+        "/api/queries",
+        tags=["canned queries"],
+        summary="The canned queries with their questions and parameters",
+    )
+    async def list_queries() -> list[dict[str, Any]]:
+        return [
+            {
+                "name": q.name,
+                "title": q.title,
+                "question": q.question,
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "required": p.required,
+                        "default": p.default,
+                        "example": p.example,
+                        "description": p.description,
+                        "choices": [name for name, _ in p.choices] or None,
+                    }
+                    for p in q.parameters
+                ],
+                "url": f"/api/queries/{q.name}",
+            }
+            for q in site.queries.values()
+        ]
+
+    for canned in site.queries.values():
+        app.add_api_route(
+            f"/api/queries/{canned.name}",
+            _canned_endpoint(site, canned),
+            methods=["GET"],
+            tags=["canned queries"],
+            summary=canned.title,
+            description=canned.question,
+            name=f"query_{canned.name.replace('-', '_')}",
+            response_model=None,
+            responses={
+                200: {"content": {"application/json": {}, "text/csv": {}}},
+                400: {"description": "bad parameter", "content": {"application/json": {}}},
+                503: {"description": "query timed out", "content": {"application/json": {}}},
+            },
+        )
+
+    from .pages import add_pages
+
+    add_pages(app, site, templates, error_response)
+    return app
+
+
+def _graph_result(graph: Graph) -> Result:
+    result = Result("CONSTRUCT")
+    result.graph = graph
+    return result
+
+
+def _canned_endpoint(site: Site, canned: CannedQuery):
+    """An endpoint whose query parameters are the canned query's, so OpenAPI documents them."""
+
+    async def endpoint(request: Request, **values: Any) -> Response:
+        limit = values.pop("limit")
+        offset = values.pop("offset")
+        fmt = values.pop("format")
+        params = {k.removesuffix("_"): v for k, v in values.items() if v is not None}
+        try:
+            bindings = canned.bindings(params)
+        except QueryError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        try:
+            result = await run(site.store, canned.text, site.settings.limits, bindings)
+        except QueryRejected as rejected:
+            return JSONResponse({"error": rejected.message}, status_code=rejected.status)
+        result.bindings = result.bindings[offset : offset + limit]
+        if fmt == "csv":
+            return Response(render(result, "csv"), media_type="text/csv")
+        rows = [{str(k): _json_term(v) for k, v in row.items()} for row in result.bindings]
+        return JSONResponse(
+            {
+                "query": canned.name,
+                "variables": [str(v) for v in result.vars],
+                "offset": offset,
+                "rows": rows,
+            }
+        )
+
+    parameters = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+    ]
+    for p in canned.parameters:
+        description = p.description + (
+            f" (one of: {', '.join(n for n, _ in p.choices)})" if p.choices else ""
+        )
+        pattern = {
+            "region": "^(AFR|AMS|ARB|ASP|CIS|EUR)$",
+            "year": "^[0-9]{4}$",
+            "choice": "^(" + "|".join(name for name, _ in p.choices) + ")$",
+        }.get(p.type)
+        annotation = Annotated[
+            str | None,
+            Query(
+                alias=p.name,
+                description=description,
+                examples=[p.example] if p.example else None,
+                pattern=pattern,
+            ),
+        ]
+        default = p.default if p.default is not None else None
+        parameters.append(
+            inspect.Parameter(
+                f"{p.name}_", inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+            )
+        )
+    parameters += [
+        inspect.Parameter(
+            "limit",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=100,
+            annotation=Annotated[int, Query(ge=1, le=10_000)],
+        ),
+        inspect.Parameter(
+            "offset",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=0,
+            annotation=Annotated[int, Query(ge=0)],
+        ),
+        inspect.Parameter(
+            "format",
+            inspect.Parameter.KEYWORD_ONLY,
+            default="json",
+            annotation=Annotated[str, Query(pattern="^(json|csv)$")],
+        ),
+    ]
+    endpoint.__signature__ = inspect.Signature(parameters)
+    return endpoint
+
+
+def _json_term(term) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype:
+            out["datatype"] = str(term.datatype)
+        return out
+    return {"type": "bnode", "value": str(term)}

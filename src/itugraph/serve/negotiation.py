@@ -1,0 +1,54 @@
+"""Pick a response format from the Accept header or a ``format`` parameter."""
+
+from __future__ import annotations
+
+RESULT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_TYPES = {
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+ALIASES = {"ttl": "turtle", "n-triples": "nt", "json-ld": "jsonld", "srj": "json", "srx": "xml"}
+
+
+def _accepted(accept: str) -> list[str]:
+    """Media types of an Accept header, best first (by q, then by order)."""
+    ranked = []
+    for position, part in enumerate(accept.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        quality = 1.0
+        for piece in pieces[1:]:
+            if piece.startswith("q="):
+                try:
+                    quality = float(piece[2:])
+                except ValueError:
+                    quality = 0.0
+        if pieces[0] and quality > 0:
+            ranked.append((-quality, position, pieces[0].lower()))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def choose(
+    accept: str | None, fmt: str | None, offered: dict[str, str], default: str
+) -> str | None:
+    """The short name of the format to answer in, or None when nothing offered is acceptable."""
+    if fmt:
+        fmt = ALIASES.get(fmt.lower(), fmt.lower())
+        if "/" in fmt:
+            fmt = {media: name for name, media in offered.items()}.get(fmt, fmt)
+        return fmt if fmt in offered else None
+    if not accept:
+        return default
+    by_media = {media: name for name, media in offered.items()}
+    by_media.setdefault("application/json", "json" if "json" in offered else "jsonld")
+    for media in _accepted(accept):
+        if media in by_media and by_media[media] in offered:
+            return by_media[media]
+        if media in ("*/*", "application/*", "text/*"):
+            return default
+    return None

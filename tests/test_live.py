@@ -1,0 +1,200 @@
+"""End to end: `itugraph serve` started on a free loopback port, used through SPARQLWrapper as a
+real client, fuzzed by schemathesis from its own OpenAPI document, and driven in Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import schemathesis
+from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "test-output"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+COUNT_REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
+
+pytestmark = pytest.mark.server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
+    port = free_port()
+    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port), "--timeout", "3"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"itugraph serve exited: {process.stdout.read()}")
+        try:
+            urllib.request.urlopen(f"{url}/api/queries", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("itugraph serve did not start within 180 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def wrapper(server: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{server}/sparql")
+    client.setReturnFormat(fmt)
+    client.setMethod(method)
+    return client
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_json(server, method):
+    client = wrapper(server, JSON, method)
+    client.setQuery(COUNT_REGIONS)
+    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "6"
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [(XML, "6"), (CSV, "n\r\n6\r\n"), (TSV, "?n")])
+def test_sparqlwrapper_other_result_formats(server, fmt, expected):
+    client = wrapper(server, fmt)
+    client.setQuery(COUNT_REGIONS)
+    converted = client.queryAndConvert()
+    text = converted.toxml() if fmt == XML else converted.decode("utf-8")
+    assert expected in text
+
+
+def test_sparqlwrapper_construct_turtle(server):
+    client = wrapper(server, TURTLE)
+    client.setQuery(
+        "CONSTRUCT { ?r a ?t } WHERE { ?r a ?t . ?r a <https://w3id.org/itugraph/def#Region> }"
+    )
+    assert b"region:AFR a itu:Region" in client.queryAndConvert()
+
+
+def test_sparqlwrapper_ask(server):
+    client = wrapper(server, JSON)
+    client.setQuery("ASK { <https://w3id.org/itugraph/id/region/EUR> ?p ?o }")
+    assert client.queryAndConvert()["boolean"] is True
+
+
+def test_sparqlwrapper_malformed_query(server):
+    client = wrapper(server, JSON)
+    client.setQuery("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(QueryBadFormed):
+        client.queryAndConvert()
+
+
+def test_sparqlwrapper_update_refused(server):
+    client = wrapper(server, JSON, "POST")
+    client.setQuery("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        client.queryAndConvert()
+    assert caught.value.code == 403
+
+
+def test_timeout_then_still_answering(server):
+    request = urllib.request.Request(
+        f"{server}/sparql?"
+        + urllib.parse.urlencode(
+            {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}
+        )
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=30)
+    assert caught.value.code == 503
+    client = wrapper(server, JSON)
+    client.setQuery(COUNT_REGIONS)
+    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "6"
+
+
+def test_api_conforms_to_its_openapi(server):
+    """schemathesis generates requests for every operation of /openapi.json: no 5xx, every
+    response documented and matching its schema."""
+    from hypothesis import HealthCheck, given, settings
+
+    schema = schemathesis.openapi.from_url(f"{server}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 25
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
+        def check(case):
+            # A string can be schema-valid yet not SPARQL (or not an entity IRI): rejecting it
+            # with 400 is right, so the positive-data check does not apply.
+            case.call_and_validate(excluded_checks=[schemathesis.checks.positive_data_acceptance])
+
+        check()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
+def test_browser_search_initiative_and_editor(server):
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server + "/")
+        assert "The ITU's regional presence" in page.inner_text("h1")
+        page.screenshot(path=str(OUTPUT / "home.png"), full_page=True)
+
+        page.fill("input[name=q]", "欧洲区域")
+        page.click("header button[type=submit]")
+        page.wait_for_selector("ul.hits li")
+        assert page.locator('a[href="/id/region/EUR"]').count() >= 1
+        page.screenshot(path=str(OUTPUT / "search-zh.png"), full_page=True)
+
+        page.goto(server + "/id/initiative/WTDC-25/EUR3")
+        items = page.locator("ol.results li")
+        assert items.count() == 5
+        assert (
+            items.nth(4)
+            .inner_text()
+            .startswith("Building and/or strengthening partnerships with the private sector")
+        )
+        page.screenshot(path=str(OUTPUT / "initiative-eur3.png"), full_page=True)
+
+        page.goto(server + "/editor")
+        page.select_option("#examples", "regions")
+        page.click("#run")
+        page.wait_for_selector("#result-table")
+        rows = page.locator("#result-table tr")
+        assert rows.count() == 7
+        assert "非洲区域" in rows.nth(1).inner_text()
+        page.screenshot(path=str(OUTPUT / "editor.png"), full_page=True)
+        browser.close()
+
+
+if os.environ.get("CI"):
+    assert CHROMIUM, "CI must install Chromium for the browser test"
