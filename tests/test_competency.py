@@ -9,6 +9,8 @@ import pytest
 
 from itugraph.queries import sparql
 
+from .conftest import simplify
+
 PREFIXES = """
 PREFIX itu: <https://w3id.org/itugraph/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -17,21 +19,10 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX id: <https://w3id.org/itugraph/id/>
 """
-ID = "https://w3id.org/itugraph/id/"
 
 
 def rows(graph, query: str) -> list[tuple]:
-    """Run a query; return rows with IRIs under id/ shortened and literals as Python values."""
-
-    def simplify(term):
-        if term is None:
-            return None
-        text = str(term)
-        if text.startswith(ID):
-            return text.removeprefix(ID)
-        value = term.toPython() if hasattr(term, "toPython") else text
-        return value if isinstance(value, bool | int | Decimal | str) else text
-
+    """Run a query; return its rows as simplified terms (see conftest.simplify)."""
     return [tuple(simplify(t) for t in row) for row in sparql(graph, PREFIXES + query)]
 
 
@@ -195,11 +186,11 @@ def test_eur3_is_draft_in_tdag_and_adopted_in_bdt_report(graph):
     assert found == {
         (
             "https://w3id.org/itugraph/graph/tdag-2025-rpm-coordination",
-            "https://w3id.org/itugraph/def#draft",
+            "itu:draft",
         ),
         (
             "https://w3id.org/itugraph/graph/cwg-fhr-bdt-regional-presence",
-            "https://w3id.org/itugraph/def#adopted",
+            "itu:adopted",
         ),
     }
 
@@ -447,7 +438,7 @@ def test_dfat_project_end_kept_from_both_reports(graph):
     )
     graph_2025 = "https://w3id.org/itugraph/graph/tsag-2025-regional-offices"
     council = "https://w3id.org/itugraph/graph/council-2024-regional-presence"
-    itu = "https://w3id.org/itugraph/def#"
+    itu = "itu:"
     assert (graph_2025, f"{itu}endDate", "2024-12-31") in {(g, p, str(d)) for g, p, d in found}
     assert (council, f"{itu}plannedEndDate", "2024-06") in {(g, p, str(d)) for g, p, d in found}
     assert {str(d) for g, p, d in found if p == f"{itu}startDate"} == {"2021-06-04"}

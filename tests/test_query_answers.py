@@ -9,24 +9,11 @@ import pytest
 
 from itugraph.queries import ParameterError, run_query
 
-ID = "https://w3id.org/itugraph/id/"
-DEF = "https://w3id.org/itugraph/def#"
-
-
-def short(term):
-    if term is None:
-        return None
-    text = str(term)
-    if text.startswith(ID):
-        return text.removeprefix(ID)
-    if text.startswith(DEF):
-        return "itu:" + text.removeprefix(DEF)
-    value = term.toPython()
-    return value if isinstance(value, bool | int | Decimal) else text
+from .conftest import simplify
 
 
 def answer(graph, name, *columns, **params) -> list[tuple]:
-    return [tuple(short(row[c]) for c in columns) for row in run_query(name, graph, **params)]
+    return [tuple(simplify(row[c]) for c in columns) for row in run_query(name, graph, **params)]
 
 
 def test_resolution_25_dubai_offices_from_2020_report(graph):
