@@ -16,7 +16,10 @@ from urllib.parse import quote
 import httpx
 
 PATHS = [
-    "/sparql?query=" + quote("SELECT ?r ?l WHERE { ?r a <https://w3id.org/itugraph/def#Region> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"),
+    "/sparql?query="
+    + quote(
+        "SELECT ?r ?l WHERE { ?r a <https://w3id.org/itugraph/def#Region> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    ),
     "/api/queries/field-offices?region=AMS",
     "/api/queries/preparatory-meetings",
     "/id/initiative/WTDC-25/EUR3",
@@ -26,7 +29,7 @@ PATHS = [
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def main(base: str, total: int, concurrency: int) -> None:
@@ -38,7 +41,10 @@ async def main(base: str, total: int, concurrency: int) -> None:
         for n in counter:
             path = PATHS[n % len(PATHS)]
             started = time.perf_counter()
-            response = await session.get(base + path, headers={"accept": "text/html" if path.startswith("/id/") else "application/json"})
+            response = await session.get(
+                base + path,
+                headers={"accept": "text/html" if path.startswith("/id/") else "application/json"},
+            )
             latencies[path.split("?")[0]].append(time.perf_counter() - started)
             statuses[response.status_code] += 1
 
@@ -49,15 +55,21 @@ async def main(base: str, total: int, concurrency: int) -> None:
         elapsed = time.perf_counter() - started
     every = [v for values in latencies.values() for v in values]
     errors = sum(n for status, n in statuses.items() if status != 200)
-    print(f"{total} requests, {concurrency} concurrent, {elapsed:.1f} s: {total / elapsed:.0f} requests/s, errors {errors}, statuses {dict(statuses)}")
+    print(
+        f"{total} requests, {concurrency} concurrent, {elapsed:.1f} s: {total / elapsed:.0f} requests/s, errors {errors}, statuses {dict(statuses)}"
+    )
     print("| endpoint | requests | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     for path, values in [*latencies.items(), ("all", every)]:
-        print(f"| {path} | {len(values)} | {statistics.median(values) * 1000:.1f} | {percentile(values, 0.99) * 1000:.1f} |")
+        print(
+            f"| {path} | {len(values)} | {statistics.median(values) * 1000:.1f} | {percentile(values, 0.99) * 1000:.1f} |"
+        )
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("base", help="server root, e.g. http://127.0.0.1:8000")
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=32)

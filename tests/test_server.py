@@ -267,3 +267,10 @@ def test_home_coverage_editor_have_no_cdn(client):
         page = client.get(path).text
         assert "https://cdn" not in page and 'src="http' not in page, path
     assert "<svg" in client.get("/coverage?by=wsis").text
+
+
+def test_interactive_docs_are_served_locally(client):
+    page = client.get("/docs").text
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr" not in page
+    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200

@@ -10,11 +10,13 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 from fastapi import FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
+from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
 from ..graph import load_graph
@@ -118,6 +120,8 @@ def create_app(dataset: Dataset | None = None, settings: ServerSettings | None =
     settings = settings or ServerSettings()
     site = Site(dataset if dataset is not None else load_graph(), settings)
     app = FastAPI(
+        docs_url=None,
+        redoc_url=None,
         title="itugraph",
         version=__version__,
         description="A knowledge graph of the ITU's regional presence: SPARQL endpoint, canned queries and linked data.",
@@ -126,7 +130,20 @@ def create_app(dataset: Dataset | None = None, settings: ServerSettings | None =
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]
     )
+    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def interactive_docs() -> HTMLResponse:
+        """Swagger UI over /openapi.json, served from the package (no CDN)."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="itugraph API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+        )
+
     templates.env.globals["local"] = site.local
 
     async def answer_sparql(request: Request, text: str | None, fmt: str | None) -> Response:
