@@ -182,3 +182,33 @@ def test_format_rewrites_a_file(run, tmp_path: Path):
     assert run("format", str(path)).exit_code == 0
     assert path.read_text().startswith("# keep me\nPREFIX itu:")
     assert run("format", "--check", str(path)).exit_code == 0
+
+
+def test_validate_github_annotations_name_file_and_line(run, reference_only_data: Path):
+    fixture = Path(__file__).parent / "fixtures" / "broken" / "office-without-region.ttl"
+    (reference_only_data / "bad.ttl").write_text(fixture.read_text())
+    line = next(
+        n
+        for n, text in enumerate(fixture.read_text().splitlines(), 1)
+        if text.startswith("office:ao-x ")
+    )
+    result = run("--data-dir", str(reference_only_data), "validate", "--format", "github")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"::error file={reference_only_data / 'bad.ttl'},line={line}::office:ao-x:"
+    )
+
+
+def test_validate_junit(run, reference_only_data: Path, tmp_path: Path):
+    import xml.etree.ElementTree as ElementTree
+
+    fixture = Path(__file__).parent / "fixtures" / "broken" / "office-without-region.ttl"
+    (reference_only_data / "bad.ttl").write_text(fixture.read_text())
+    target = tmp_path / "report.xml"
+    result = run(
+        "--data-dir", str(reference_only_data), "validate", "--format", "junit", "-o", str(target)
+    )
+    assert result.exit_code == 1
+    suite = ElementTree.parse(target).getroot()
+    assert suite.get("failures") == "1"
+    assert suite.find("testcase/failure").get("type") == "sh:MinCountConstraintComponent"

@@ -67,7 +67,7 @@ def main(data_dir: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "turtle", "json"]),
+    type=click.Choice(["text", "turtle", "json", "junit", "github"]),
     default="text",
     show_default=True,
     help="Report format.",
@@ -87,6 +87,8 @@ def validate(fmt: str, output: Path | None) -> None:
     Examples:
       itugraph validate
       itugraph validate --format json -o report.json
+      itugraph validate --format junit -o report.xml     (for CI test reports)
+      itugraph validate --format github                 (annotations in GitHub Actions)
     """
     from .validate import validate as run_validation
 
@@ -96,7 +98,13 @@ def validate(fmt: str, output: Path | None) -> None:
         report = run_validation(dataset)
     except DataFileError as error:
         _fail(f"cannot load the shapes: {error}")
-    text = {"text": report.as_text, "turtle": report.as_turtle, "json": report.as_json}[fmt]()
+    text = {
+        "text": report.as_text,
+        "turtle": report.as_turtle,
+        "json": report.as_json,
+        "junit": report.as_junit,
+        "github": report.as_github,
+    }[fmt]()
     if output:
         output.write_text(text, encoding="utf-8")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ class ValidationResult:
     path: str | None = None
     value: str | None = None
     files: tuple[str, ...] = ()
+    file: str | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -69,6 +72,42 @@ class ValidationReport:
         payload = {"conforms": self.conforms, "results": [asdict(r) for r in self.results]}
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
+    def as_junit(self) -> str:
+        """JUnit XML that CI systems display: one test case per shape result, failing for
+        violations (warnings and notes are reported as passing cases with output)."""
+        suite = ElementTree.Element(
+            "testsuite",
+            name="itugraph validate",
+            tests=str(max(1, len(self.results))),
+            failures=str(sum(r.severity == "Violation" for r in self.results)),
+        )
+        if not self.results:
+            ElementTree.SubElement(
+                suite, "testcase", classname="itugraph", name="graph conforms to its shapes"
+            )
+        for r in self.results:
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=r.focus, name=f"{r.shape} ({r.component})"
+            )
+            detail = f"{r.message}\nfocus {r.focus}; path {r.path}; value {r.value}; in {', '.join(r.files)}"
+            if r.severity == "Violation":
+                ElementTree.SubElement(
+                    case, "failure", message=r.message, type=r.component
+                ).text = detail
+            else:
+                ElementTree.SubElement(case, "system-out").text = f"{r.severity}: {detail}"
+        return ElementTree.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+    def as_github(self) -> str:
+        """One GitHub Actions annotation line per result, with file and line where known."""
+        lines = []
+        for r in self.results:
+            level = {"Violation": "error", "Warning": "warning"}.get(r.severity, "notice")
+            location = ",".join(f"{k}={v}" for k, v in (("file", r.file), ("line", r.line)) if v)
+            text = f"{r.focus}: {r.message} [{r.shape}]".replace("%", "%25").replace("\n", "%0A")
+            lines.append(f"::{level} {location}::{text}" if location else f"::{level}::{text}")
+        return "\n".join(lines) + ("\n" if lines else "")
+
     def as_turtle(self) -> str:
         """pySHACL's validation report graph in Turtle."""
         return self.graph.serialize(format="turtle")
@@ -102,6 +141,22 @@ def _short(graph: Graph, node: Node | None) -> str | None:
     if isinstance(node, Literal):
         return node.n3(graph.namespace_manager)
     return str(node)
+
+
+def _first_statement(
+    dataset: Dataset, focus: Node, shortened: str
+) -> tuple[str | None, int | None]:
+    """The data file and line where the focus node's description starts, when one is found."""
+    if not isinstance(dataset, KnowledgeGraph):
+        return None, None
+    for source in dataset.source_files:
+        if source.graph == ONTOLOGY_GRAPH or (focus, None, None) not in dataset.graph(source.graph):
+            continue
+        for number, line in enumerate(source.path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith((f"{shortened} ", f"<{focus}>")) or line == shortened:
+                return str(source.path), number
+        return str(source.path), None
+    return None, None
 
 
 def _files_by_subject(dataset: Dataset) -> dict[Node, set[str]]:
@@ -141,8 +196,11 @@ def validate(
         component = report.value(node, SH.sourceConstraintComponent)
         severity = report.value(node, SH.resultSeverity)
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        file, line = _first_statement(dataset, focus, _short(report, focus) or "")
         results.append(
             ValidationResult(
+                file=file,
+                line=line,
                 focus=_short(report, focus) or "",
                 shape=_short(report, source_shape) or "",
                 component=_short(report, component) or "",
