@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -404,3 +405,54 @@ def serve(host: str, port: int, timeout: float, max_rows: int, public_base: str)
     uvicorn.run(
         create_app(dataset, settings), host=host, port=port, log_level="info", access_log=True
     )
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder under which dist/{version}/ is written.",
+)
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    help="Release version (default: the ontology's owl:versionInfo).",
+)
+@click.option(
+    "--issued",
+    default=None,
+    help="Issue date YYYY-MM-DD (default: today; fix it to reproduce a release).",
+)
+@click.option(
+    "--endpoint", default=None, help="Public SPARQL endpoint to name in the VoID description."
+)
+def release(out_dir: Path, version: str | None, issued: str | None, endpoint: str | None) -> None:
+    """Build a versioned linked-data release: Turtle, sorted N-Triples, N-Quads, JSON-LD with its
+    context, RDF/XML, ontology, shapes, VoID/DCAT description, validation report, SHA256SUMS.
+
+    \b
+    Examples:
+      itugraph release
+      itugraph release -o public/ --issued 2026-11-23 --endpoint https://example.org/sparql
+    """
+    from .release import build_release
+    from .validate import validate as run_validation
+
+    if issued is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", issued):
+        raise click.BadParameter("expected YYYY-MM-DD", param_hint="--issued")
+    dataset = _graph()
+    report = run_validation(dataset)
+    if not report.conforms:
+        _fail("the graph does not conform to its shapes; fix it before releasing", EXIT_VIOLATIONS)
+    if version is None:
+        from .graph import ONTOLOGY_GRAPH
+        from .namespaces import OWL
+
+        version = str(next(dataset.graph(ONTOLOGY_GRAPH).objects(None, OWL.versionInfo)))
+    files = build_release(dataset, out_dir, version, issued, endpoint, report)
+    click.echo(f"wrote {len(files)} files to {out_dir / version}")
