@@ -111,3 +111,12 @@ def test_cli_release_rejects_bad_date(tmp_path):
     assert result.exit_code == 2
     assert "--issued" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_failed_build_leaves_no_folder(graph, tmp_path):
+    class BrokenReport:
+        """Fails when the build reaches the validation report, after the graph files are written."""
+
+    with pytest.raises(AttributeError):
+        build_release(graph, tmp_path, "1.0.0", "2026-11-23", None, BrokenReport())
+    assert list(tmp_path.iterdir()) == []

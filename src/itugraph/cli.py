@@ -107,7 +107,7 @@ def validate(fmt: str, output: Path | None) -> None:
         "github": report.as_github,
     }[fmt]()
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write(text.encode("utf-8"), output)
     else:
         click.echo(text, nl=False)
     if fmt == "text" and not output:

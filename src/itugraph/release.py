@@ -182,10 +182,28 @@ def build_release(
     """Write the release folder ``out_dir/{version}``; returns its files by name. Two runs with the
     same inputs and issue date write byte-identical files."""
     issued = issued or date.today().isoformat()
-    folder = out_dir / version
-    if folder.exists():
-        shutil.rmtree(folder)
+    final = out_dir / version
+    folder = out_dir / f".{version}.partial"
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    try:
+        files = _write_release(dataset, folder, version, issued, endpoint, report)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    shutil.rmtree(final, ignore_errors=True)
+    folder.rename(final)
+    return {name: final / name for name in files}
+
+
+def _write_release(
+    dataset: Dataset,
+    folder: Path,
+    version: str,
+    issued: str,
+    endpoint: str | None,
+    report: ValidationReport | None,
+) -> dict[str, Path]:
     canonical = canonical_dataset(dataset)
     union = Graph()
     bind_prefixes(union.namespace_manager)

@@ -60,12 +60,7 @@ def oxigraph_query(
         return result
     if isinstance(answer, ox.QueryTriples):
         result = Result("CONSTRUCT")
-        graph = Graph()
-        for triple in answer:
-            graph.add(
-                tuple(to_rdflib_term(t) for t in (triple.subject, triple.predicate, triple.object))
-            )
-        result.graph = graph
+        result.graph = quads_to_graph(answer)
         return result
     variables = [Variable(v.value) for v in answer.variables]
     result = Result("SELECT")
@@ -79,3 +74,17 @@ def oxigraph_query(
         for solution in answer
     ]
     return result
+
+
+def quads_to_graph(quads) -> Graph:
+    """An rdflib Graph of the triples of some pyoxigraph quads (their graph names dropped)."""
+    graph = Graph()
+    for quad in quads:
+        graph.add(
+            (
+                to_rdflib_term(quad.subject),
+                to_rdflib_term(quad.predicate),
+                to_rdflib_term(quad.object),
+            )
+        )
+    return graph

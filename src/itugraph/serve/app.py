@@ -23,7 +23,7 @@ from ..graph import load_graph
 from ..namespaces import RDFS, bind_prefixes
 from ..queries import CannedQuery, QueryError, catalogue
 from ..results import render
-from ..store import to_oxigraph, to_rdflib_term
+from ..store import quads_to_graph, to_oxigraph
 from .engine import Limits, QueryRejected, run
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from .sparql_examples import examples_graph, service_description
@@ -81,13 +81,14 @@ class Site:
 
     def describe(self, iri: str) -> Graph:
         """Statements about an entity (outgoing and incoming), from the union of the sources."""
-        graph = Graph()
-        bind_prefixes(graph.namespace_manager)
         node = ox.NamedNode(iri)
-        for quad in self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-            graph.add(tuple(to_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
-        for quad in self.store.quads_for_pattern(None, None, node, ox.DefaultGraph()):
-            graph.add(tuple(to_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+        graph = quads_to_graph(
+            [
+                *self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()),
+                *self.store.quads_for_pattern(None, None, node, ox.DefaultGraph()),
+            ]
+        )
+        bind_prefixes(graph.namespace_manager)
         return graph
 
 

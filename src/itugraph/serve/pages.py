@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from ..namespaces import DCTERMS, ITU, PROV, RDF, RDFS
 from ..queries import with_values
 from ..reports import COVERAGE_KINDS, coverage_matrix, heatmap
-from ..store import oxigraph_query, to_rdflib_term
+from ..store import oxigraph_query, quads_to_graph, to_rdflib_term
 from .negotiation import GRAPH_TYPES, choose
 
 if TYPE_CHECKING:
@@ -142,11 +142,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         chosen = choose(request.headers.get("accept"), format, PAGE_TYPES, "html")
         graph_node = ox.NamedNode(f"{base}graph/ontology")
         if chosen not in (None, "html"):
-            from rdflib import Graph
-
-            graph = Graph()
-            for q in site.store.quads_for_pattern(None, None, None, graph_node):
-                graph.add(tuple(to_rdflib_term(t) for t in (q.subject, q.predicate, q.object)))
+            graph = quads_to_graph(site.store.quads_for_pattern(None, None, None, graph_node))
             return Response(
                 graph.serialize(format=SERIALIZERS[chosen], encoding="utf-8"),
                 media_type=PAGE_TYPES[chosen],
