@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, Literal
+from rdflib.namespace import XSD
 
 from itugraph.graph import load_graph
 from itugraph.resources import resource_path
@@ -29,6 +31,29 @@ def simplify(term):
         return "itu:" + text.removeprefix(DEF)
     value = term.toPython() if hasattr(term, "toPython") else text
     return value if isinstance(value, bool | int | Decimal) else text
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def key(term):
+    """A term as the engines must agree on it: RDF 1.1 plain literals are xsd:string, and
+    numbers compare by value (one engine writes 3000000.0 where the other writes 3000000)."""
+    if term is None or not isinstance(term, Literal):
+        return None if term is None else str(term)
+    datatype = "" if term.datatype in (None, XSD.string) else str(term.datatype)
+    text = str(term)
+    if term.datatype in (XSD.decimal, XSD.integer):
+        text = str(Decimal(text).normalize())
+    return (text, datatype, term.language or "")
+
+
+def comparable(result) -> list[tuple]:
+    return [tuple(key(term) for term in row) for row in result]
 
 
 @pytest.fixture(scope="session")

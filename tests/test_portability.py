@@ -3,14 +3,12 @@ same graph (in the same order where the query orders its results)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-from rdflib import Literal
-from rdflib.namespace import XSD
 
 from itugraph.queries import catalogue, get_query, sparql
 from itugraph.store import oxigraph_query, to_oxigraph
+
+from .conftest import comparable
 
 QUERIES = sorted(catalogue())
 
@@ -18,22 +16,6 @@ QUERIES = sorted(catalogue())
 @pytest.fixture(scope="module")
 def store(graph):
     return to_oxigraph(graph)
-
-
-def key(term):
-    """A term as the engines must agree on it: RDF 1.1 plain literals are xsd:string, and
-    numbers compare by value (one engine writes 3000000.0 where the other writes 3000000)."""
-    if term is None or not isinstance(term, Literal):
-        return None if term is None else str(term)
-    datatype = "" if term.datatype in (None, XSD.string) else str(term.datatype)
-    text = str(term)
-    if term.datatype in (XSD.decimal, XSD.integer):
-        text = str(Decimal(text).normalize())
-    return (text, datatype, term.language or "")
-
-
-def comparable(result) -> list[tuple]:
-    return [tuple(key(term) for term in row) for row in result]
 
 
 @pytest.mark.parametrize("name", QUERIES)

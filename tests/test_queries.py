@@ -164,3 +164,15 @@ def test_search_chinese_label(graph):
 
 def test_search_nothing_found(graph):
     assert list(run_query("search", graph, phrase="no such phrase anywhere")) == []
+
+
+@pytest.mark.parametrize("top", ["FieldOffice", "Event"])
+def test_region_summary_class_hierarchy_is_one_level_deep(graph, top):
+    """region-summary matches subclasses one step down (for Virtuoso); deeper ones would be missed."""
+    deeper = sparql(
+        graph,
+        "PREFIX itu: <https://w3id.org/itugraph/def#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        f"SELECT ?c WHERE {{ ?c rdfs:subClassOf/rdfs:subClassOf+ itu:{top} }}",
+    )
+    assert list(deeper) == []

@@ -13,6 +13,14 @@ from .canonical import curated_files, format_files
 from .export import EXPORT_FORMATS, export, write_atomic
 from .graph import DataFileError, load_graph
 from .queries import REGION_CODES, QueryError, catalogue, get_query, sparql
+from .remote import (
+    AUTH_SCHEMES,
+    UNION_GRAPH,
+    RemoteError,
+    endpoint_for,
+    published_graph_iris,
+    remote_query,
+)
 from .reports import COVERAGE_FORMATS, COVERAGE_KINDS
 from .results import RESULT_FORMATS, render
 
@@ -163,6 +171,66 @@ def _emit(result, fmt: str) -> None:
     click.echo(render(result, fmt), nl=False)
 
 
+def remote_options(command):
+    """The options that send a query to a remote SPARQL endpoint instead of the embedded graph."""
+    options = [
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            default=None,
+            help="Ask this SPARQL 1.1 endpoint (where `itugraph publish` put the graph) instead "
+            "of the local graph.",
+        ),
+        click.option(
+            "--graph",
+            "union_graph",
+            metavar="IRI",
+            default=str(UNION_GRAPH),
+            show_default=True,
+            help="With --endpoint: the published union graph, asked as the default graph.",
+        ),
+        click.option("--user", default=None, help="With --endpoint: user name."),
+        click.option(
+            "--password",
+            envvar="ITUGRAPH_PASSWORD",
+            default=None,
+            help="With --endpoint: password (env ITUGRAPH_PASSWORD).",
+        ),
+        click.option(
+            "--auth",
+            type=click.Choice(AUTH_SCHEMES),
+            default="basic",
+            show_default=True,
+            help="With --endpoint and --user: HTTP authentication scheme.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.IntRange(1),
+            default=60,
+            show_default=True,
+            help="With --endpoint: seconds to wait for the answer.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run(text: str, bindings: dict, remote: dict, where: str = ""):
+    """Run SPARQL on the endpoint given in the remote options, else on the local graph."""
+    url = remote.pop("endpoint")
+    try:
+        if url is None:
+            return sparql(_graph(), text, bindings)
+        data_dir = click.get_current_context().find_root().params.get("data_dir")
+        endpoint = endpoint_for(url, published_graph_iris(data_dir), **remote)
+        return remote_query(endpoint, text, bindings)
+    except QueryError as error:
+        _fail(f"{where}{error}")
+    except RemoteError as error:
+        _fail(str(error))
+
+
 @main.command()
 @click.argument("name")
 @click.option(
@@ -176,14 +244,16 @@ def _emit(result, fmt: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
 )
-def query(name: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run the canned query NAME (see `itugraph queries`).
+@remote_options
+def query(name: str, params: tuple[str, ...], fmt: str, **remote) -> None:
+    """Run the canned query NAME (see `itugraph queries`), locally or on a remote endpoint.
 
     \b
     Examples:
       itugraph query field-offices
       itugraph query field-offices --param region=AFR --format csv
       itugraph query search --param phrase=代表处 --param language=zh
+      itugraph query regions --endpoint http://localhost:7878/query
     """
     values = _parse_params(params)
     try:
@@ -191,12 +261,7 @@ def query(name: str, params: tuple[str, ...], fmt: str) -> None:
         bindings = canned.bindings(values)
     except QueryError as error:
         _fail(str(error))
-    dataset = _graph()
-    try:
-        result = sparql(dataset, canned.text, bindings)
-    except QueryError as error:
-        _fail(f"{canned.path}: {error}")
-    _emit(result, fmt)
+    _emit(_run(canned.text, bindings, remote, where=f"{canned.path}: "), fmt)
 
 
 @main.command("sparql")
@@ -211,23 +276,21 @@ def query(name: str, params: tuple[str, ...], fmt: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
 )
-def sparql_command(text: str | None, file, fmt: str) -> None:
-    """Run an ad hoc SPARQL query on the graph (the default graph is the union of all sources).
+@remote_options
+def sparql_command(text: str | None, file, fmt: str, **remote) -> None:
+    """Run an ad hoc SPARQL query on the graph (the default graph is the union of all sources),
+    or on a remote endpoint.
 
     \b
     Examples:
       itugraph sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
       itugraph sparql -f my-query.rq --format json
+      itugraph sparql -f my-query.rq --endpoint https://example.org/sparql
     """
     if (text is None) == (file is None):
         raise click.UsageError("give the query either as an argument or with -f FILE, not both")
     query_text = text if text is not None else file.read()
-    dataset = _graph()
-    try:
-        result = sparql(dataset, query_text)
-    except QueryError as error:
-        _fail(str(error))
-    _emit(result, fmt)
+    _emit(_run(query_text, {}, remote), fmt)
 
 
 @main.command()
@@ -405,6 +468,59 @@ def serve(host: str, port: int, timeout: float, max_rows: int, public_base: str)
     uvicorn.run(
         create_app(dataset, settings), host=host, port=port, log_level="info", access_log=True
     )
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="The server's SPARQL 1.1 Graph Store Protocol URL, e.g. http://localhost:7878/store "
+    "(Oxigraph) or http://localhost:8890/sparql-graph-crud-auth (Virtuoso).",
+)
+@click.option(
+    "--graph",
+    "union_graph",
+    metavar="IRI",
+    default=str(UNION_GRAPH),
+    show_default=True,
+    help="Named graph that receives the union of all sources.",
+)
+@click.option("--user", default=None, help="User name, if the server asks for one.")
+@click.option(
+    "--password", envvar="ITUGRAPH_PASSWORD", default=None, help="Password (env ITUGRAPH_PASSWORD)."
+)
+@click.option(
+    "--timeout", type=click.IntRange(1), default=300, show_default=True, help="Seconds per request."
+)
+def publish(endpoint: str, union_graph: str, user: str | None, password: str | None, timeout: int):
+    """Load the validated graph onto a SPARQL server through the Graph Store Protocol.
+
+    Each source's named graph and their union (--graph) are replaced with HTTP PUT, then read
+    back and their triples counted; exit 1 if the server holds other counts than were sent.
+
+    \b
+    Examples:
+      itugraph publish --endpoint http://localhost:7878/store
+      itugraph publish --endpoint http://localhost:8890/sparql-graph-crud-auth --user dba
+      itugraph query regions --endpoint http://localhost:8890/sparql
+    """
+    from .remote import publish as publish_graph
+    from .validate import validate as run_validation
+
+    dataset = _graph()
+    if not run_validation(dataset).conforms:
+        _fail("the graph does not conform to its shapes; fix it before publishing", EXIT_VIOLATIONS)
+    try:
+        report = publish_graph(dataset, endpoint, union_graph, user, password, timeout)
+    except RemoteError as error:
+        _fail(str(error))
+    for graph in report.graphs:
+        mark = "ok" if graph.sent == graph.stored else "MISMATCH"
+        click.echo(f"{mark}  {graph.stored:>8} of {graph.sent:>8} triples  {graph.iri}")
+    if not report.verified:
+        _fail("the server does not hold the triples that were sent", EXIT_VIOLATIONS)
+    click.echo(f"published {len(report.graphs)} graphs to {endpoint}")
 
 
 @main.command()
