@@ -56,6 +56,14 @@ def comparable(result) -> list[tuple]:
     return [tuple(key(term) for term in row) for row in result]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Built stores go to a folder of this test session, never the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ITUGRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("itugraph-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def graph() -> Dataset:
     """The shipped graph: ontology, reference vocabularies and every source's data."""

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from .canonical import curated_files, format_files
-from .export import EXPORT_FORMATS, export, write_atomic
+from .export import EXPORT_FORMATS, write_atomic, write_output
 from .graph import DataFileError, load_graph
-from .queries import REGION_CODES, QueryError, catalogue, get_query, sparql
+from .queries import REGION_CODES, QueryError, catalogue, get_query
 from .remote import (
     AUTH_SCHEMES,
     UNION_GRAPH,
@@ -41,6 +41,18 @@ def _graph():
         _fail(f"cannot load the data: {error}")
 
 
+def _store():
+    """The built graph in the store chosen with --store (pyoxigraph unless told), cached unless
+    --no-cache."""
+    from .store import open_store
+
+    params = click.get_current_context().find_root().params
+    try:
+        return open_store(params.get("data_dir"), params["store"], not params["no_cache"])
+    except DataFileError as error:
+        _fail(f"cannot load the data: {error}")
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for pair in pairs:
@@ -59,7 +71,20 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     envvar="ITUGRAPH_DATA_DIR",
     help="Curated data folder to load instead of the packaged data/ (env ITUGRAPH_DATA_DIR).",
 )
-def main(data_dir: Path | None) -> None:
+@click.option(
+    "--store",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    envvar="ITUGRAPH_STORE",
+    help="Engine that holds the graph for query, sparql and export (env ITUGRAPH_STORE).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the Turtle again instead of opening the store cached for these exact inputs.",
+)
+def main(data_dir: Path | None, store: str, no_cache: bool) -> None:
     """itugraph: a knowledge graph of the ITU's regional presence.
 
     \b
@@ -148,9 +173,9 @@ def export_command(fmt: str, output: Path | None) -> None:
       itugraph export --format nt -o graph.nt
       itugraph export --format trig > graph.trig
     """
-    dataset = _graph()
+    data = _store().serialize(fmt)
     try:
-        export(dataset, fmt, output)
+        write_output(data, output)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror}")
 
@@ -221,7 +246,7 @@ def _run(text: str, bindings: dict, remote: dict, where: str = ""):
     url = remote.pop("endpoint")
     try:
         if url is None:
-            return sparql(_graph(), text, bindings)
+            return _store().query(text, bindings)
         data_dir = click.get_current_context().find_root().params.get("data_dir")
         endpoint = endpoint_for(url, published_graph_iris(data_dir), **remote)
         return remote_query(endpoint, text, bindings)
@@ -291,6 +316,27 @@ def sparql_command(text: str | None, file, fmt: str, **remote) -> None:
         raise click.UsageError("give the query either as an argument or with -f FILE, not both")
     query_text = text if text is not None else file.read()
     _emit(_run(query_text, {}, remote), fmt)
+
+
+@main.group()
+def cache() -> None:
+    """The cache of built stores (see `itugraph cache --help`)."""
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove every cached store; the next command rebuilds what it needs."""
+    from .cache import cache_dir, clear_cache
+
+    click.echo(f"removed {clear_cache()} cached store(s) from {cache_dir()}")
+
+
+@cache.command("path")
+def cache_path() -> None:
+    """Print the cache folder ($ITUGRAPH_CACHE_DIR, else $XDG_CACHE_HOME/itugraph)."""
+    from .cache import cache_dir
+
+    click.echo(cache_dir())
 
 
 @main.command()

@@ -43,7 +43,11 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
 def export(dataset: Dataset, fmt: str, dest: str | Path | IO[bytes] | None = None) -> None:
     """Write the graph in ``fmt`` to ``dest``: a path (written whole, then renamed), a binary stream,
     or standard output when None."""
-    data = serialize(dataset, fmt)
+    write_output(serialize(dataset, fmt), dest)
+
+
+def write_output(data: bytes, dest: str | Path | IO[bytes] | None = None) -> None:
+    """Write bytes to a path (whole, then renamed), a binary stream, or standard output (None)."""
     if dest is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -1,21 +1,30 @@
-"""The same graph in a second SPARQL engine: a pyoxigraph Store, queried like the rdflib Dataset.
+"""One store interface, two engines: rdflib's Dataset and pyoxigraph (the default, and the fast one).
 
 Results come back as rdflib ``Result`` objects, so rendering and tests treat both engines alike.
 """
 
 from __future__ import annotations
 
+import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .export import serialize
+from .export import EXPORT_FORMATS, serialize
+from .graph import DataFileError, SourceFile, load_graph, source_files, source_slugs
+from .namespaces import GRAPH, ID, PROV, RDF, bind_prefixes
 from .queries import SparqlSyntaxError, with_values
 
-ENGINES = ("rdflib", "oxigraph")
+#: The store backends: pyoxigraph (the default) and rdflib.
+BACKENDS = ("oxigraph", "rdflib")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_PREFIXES = bind_prefixes(NamespaceManager(Graph(), bind_namespaces="none"))
 
 
 def to_oxigraph(dataset: Dataset) -> ox.Store:
@@ -42,6 +51,8 @@ def to_rdflib_term(term: object) -> Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"cannot convert {term!r}")
 
@@ -50,10 +61,11 @@ def oxigraph_query(
     store: ox.Store, text: str, bindings: Mapping[str, Node] | None = None
 ) -> Result:
     """Run SPARQL on the store (default graph = union of named graphs), bindings as a VALUES block."""
+    sent = with_values(text, bindings or {})
     try:
-        answer = store.query(with_values(text, bindings or {}))
+        answer = store.query(sent)
     except SyntaxError as error:
-        raise SparqlSyntaxError(f"SPARQL syntax error: {error}") from None
+        raise SparqlSyntaxError(_syntax_message(sent, str(error))) from None
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
@@ -76,6 +88,20 @@ def oxigraph_query(
     return result
 
 
+def _syntax_message(text: str, error: str) -> str:
+    """Oxigraph's "error at L:C: …" as rdflib's message: line, column, the line and a caret."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", error, re.DOTALL)
+    if not match:
+        return f"SPARQL syntax error: {error}"
+    line, column, reason = int(match[1]), int(match[2]), match[3]
+    lines = text.splitlines() or [""]
+    shown = lines[min(line, len(lines)) - 1]
+    return (
+        f"SPARQL syntax error at line {line}, column {column}: {reason}\n"
+        f"  {shown}\n  {' ' * (column - 1)}^"
+    )
+
+
 def quads_to_graph(quads) -> Graph:
     """An rdflib Graph of the triples of some pyoxigraph quads (their graph names dropped)."""
     graph = Graph()
@@ -88,3 +114,130 @@ def quads_to_graph(quads) -> Graph:
             )
         )
     return graph
+
+
+class GraphStore(ABC):
+    """The built graph behind one interface, whichever engine holds it: SPARQL over the union of
+    the named graphs, and export in any of EXPORT_FORMATS."""
+
+    backend: str
+
+    @abstractmethod
+    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+        """Run SPARQL (default graph: the union of the sources; GRAPH ?g: each source)."""
+
+    @abstractmethod
+    def serialize(self, fmt: str) -> bytes:
+        """The graph in ``fmt``: quad formats keep the named graphs, triple formats give the union."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of distinct triples in the union."""
+
+
+class RdflibStore(GraphStore):
+    """rdflib's in-memory Dataset: the reference implementation, and what pySHACL validates."""
+
+    backend = "rdflib"
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+        from .queries import sparql
+
+        return sparql(self.dataset, text, bindings)
+
+    def serialize(self, fmt: str) -> bytes:
+        return serialize(self.dataset, fmt)
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+
+#: Our export format names -> pyoxigraph formats.
+_OX_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class OxigraphStore(GraphStore):
+    """A pyoxigraph Store (in memory or opened read-only from the cache): the fast default."""
+
+    backend = "oxigraph"
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
+        return oxigraph_query(self.store, text, bindings)
+
+    def serialize(self, fmt: str) -> bytes:
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(
+                f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}"
+            )
+        target = _OX_FORMATS[fmt]
+        prefixes = dict(
+            sorted((prefix, str(ns)) for prefix, ns in _PREFIXES.namespaces() if prefix)
+        )
+        if target.supports_datasets:
+            named = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
+            return ox.serialize(named, format=target, prefixes=prefixes)
+        data = self.store.dump(format=target, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        if fmt == "nt":
+            data = b"".join(sorted(data.splitlines(keepends=True)))
+        return data
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store:
+    """Parse the curated Turtle natively into a pyoxigraph Store laid out like the rdflib Dataset:
+    each file in its named graph with the graph's provenance, and their union as default graph."""
+    store = ox.Store(str(path)) if path else ox.Store()
+    for source in files:
+        graph = ox.NamedNode(str(source.graph))
+        try:
+            store.bulk_load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+        except SyntaxError as error:
+            line = getattr(error, "lineno", None)
+            raise DataFileError(source.path, line, f"Turtle syntax error: {error.msg}") from None
+    provenance = []
+    for slug in source_slugs(files):
+        graph = ox.NamedNode(str(GRAPH[slug]))
+        provenance += [
+            ox.Quad(graph, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), graph),
+            ox.Quad(
+                graph,
+                ox.NamedNode(str(PROV.wasDerivedFrom)),
+                ox.NamedNode(str(ID[f"document/{slug}"])),
+                graph,
+            ),
+        ]
+    store.extend(provenance)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in list(store))
+    return store
+
+
+def open_store(
+    data_dir: Path | None = None, backend: str = "oxigraph", use_cache: bool = True
+) -> GraphStore:
+    """The built graph in the chosen backend. With pyoxigraph and the cache on, the store built
+    from these exact inputs is opened read-only from the cache instead of parsing the Turtle."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown store {backend!r}; expected one of {', '.join(BACKENDS)}")
+    if backend == "rdflib":
+        return RdflibStore(load_graph(data_dir))
+    files = source_files(data_dir)
+    if not use_cache:
+        return OxigraphStore(load_oxigraph(files))
+    from .cache import cached_store
+
+    return OxigraphStore(cached_store(files, load_oxigraph))

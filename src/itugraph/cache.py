@@ -1,0 +1,99 @@
+"""A cache of built pyoxigraph stores keyed by a hash of every input file, so a warm command opens
+a ready store instead of parsing Turtle again; a changed file gives a new key, hence a rebuild.
+
+The cache lives in ``$ITUGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/itugraph``, else
+``~/.cache/itugraph``. Each entry is built in a side folder and renamed into place when complete,
+so an interrupted build leaves nothing that could be opened.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .graph import SourceFile
+
+CACHE_ENV = "ITUGRAPH_CACHE_DIR"
+#: Entries kept after a build; older ones (from earlier versions of the data) are removed.
+KEEP_ENTRIES = 4
+_FORMAT = b"itugraph-store-cache 1"
+
+
+def cache_dir() -> Path:
+    """Where built stores are kept."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "itugraph"
+
+
+def input_key(files: list[SourceFile]) -> str:
+    """A hash of every input: each file's named graph and bytes, and the cache format."""
+    digest = hashlib.sha256(_FORMAT)
+    for source in files:
+        digest.update(str(source.graph).encode() + b"\0")
+        digest.update(hashlib.sha256(source.path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def cached_store(
+    files: list[SourceFile], build: Callable[[list[SourceFile], Path], ox.Store]
+) -> ox.Store:
+    """The store built from exactly these files, opened read-only; built first on a miss."""
+    root = cache_dir()
+    entry = root / input_key(files)
+    if not (entry / "complete").exists():
+        _build_entry(files, build, root, entry)
+    return ox.Store.read_only(str(entry / "oxigraph"))
+
+
+def _build_entry(
+    files: list[SourceFile],
+    build: Callable[[list[SourceFile], Path], ox.Store],
+    root: Path,
+    entry: Path,
+) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    side = root / f".building-{entry.name}-{os.getpid()}"
+    shutil.rmtree(side, ignore_errors=True)
+    side.mkdir()
+    try:
+        store = build(files, side / "oxigraph")
+        store.flush()
+        del store
+        gc.collect()
+        (side / "complete").write_bytes(b"")
+        try:
+            side.rename(entry)
+        except OSError:
+            if not (entry / "complete").exists():
+                raise
+    finally:
+        shutil.rmtree(side, ignore_errors=True)
+    _prune(root, keep=entry)
+
+
+def _entries(root: Path) -> list[Path]:
+    return [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+
+
+def _prune(root: Path, keep: Path) -> None:
+    older = sorted((p for p in _entries(root) if p != keep), key=lambda p: p.stat().st_mtime)
+    for stale in older[: max(0, len(older) - (KEEP_ENTRIES - 1))]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def clear_cache() -> int:
+    """Remove every cached store; returns how many there were."""
+    root = cache_dir()
+    if not root.exists():
+        return 0
+    entries = _entries(root)
+    shutil.rmtree(root)
+    return len(entries)
