@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pyparsing import ParseException
 from rdflib import Dataset, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -284,6 +282,9 @@ def with_values(text: str, bindings: Mapping[str, Node]) -> str:
 
 def sparql(graph: Dataset, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
     """Run a SPARQL query on the graph's union default graph; syntax errors say line and column."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
         prepared = prepareQuery(text)
     except ParseException as error:

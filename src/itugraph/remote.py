@@ -16,18 +16,19 @@ import urllib.error
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from rdflib import Dataset, Graph
 from rdflib.query import Result
 from rdflib.term import Node
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .export import serialize
 from .graph import iter_named_graphs, source_files
 from .namespaces import GRAPH
 from .queries import with_values
+
+if TYPE_CHECKING:
+    import httpx
 
 UNION_GRAPH = GRAPH["all"]
 # SPARQLWrapper guesses a query's type from its text but keeps every second line of a comment
@@ -93,6 +94,8 @@ def _authenticated_client(
     Virtuoso answers an unauthenticated PUT with 401 and closes the connection mid-upload, so the
     scheme is learnt from a GET first and Digest's challenge is then reused for every request.
     """
+    import httpx
+
     client = httpx.Client(timeout=timeout)
     if user is None:
         return client
@@ -108,6 +111,8 @@ def _authenticated_client(
 def _send(client: httpx.Client, method: str, url: str, **options) -> httpx.Response:
     """One request; a failure to connect or an answer of 400 and above becomes a RemoteError,
     except 401 and 404 to a GET (a challenge, an absent graph)."""
+    import httpx
+
     try:
         response = client.request(method, url, **options)
     except httpx.TimeoutException:
@@ -143,6 +148,8 @@ def publish(
 ) -> PublishReport:
     """Put every named graph and their union on a Graph Store Protocol endpoint (HTTP PUT, which
     replaces a graph's old content), then read each back and count its triples."""
+    import httpx
+
     report = PublishReport(store_url)
     client = _authenticated_client(store_url, user, password, timeout)
     try:
@@ -173,6 +180,9 @@ def remote_query(
     endpoint: Endpoint, text: str, bindings: Mapping[str, Node] | None = None
 ) -> Result:
     """Run SPARQL on a remote endpoint; the answer is an rdflib Result like a local query's."""
+    from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
     client = SPARQLWrapper(endpoint.url)
     client.setQuery(_COMMENT_LINE.sub("", with_values(text, bindings or {})))
     client.setMethod(POST)

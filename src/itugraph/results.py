@@ -7,14 +7,16 @@ import io
 import json
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
-from rich.console import Console
-from rich.table import Table
 
 from .namespaces import bind_prefixes
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 _PREFIXES = bind_prefixes(NamespaceManager(Graph(bind_namespaces="none")))
@@ -73,6 +75,9 @@ def render(result: Result, fmt: str = "table", console: Console | None = None) -
         lines = ["\t".join(f"?{v}" for v in variables)]
         lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
         return "\n".join(lines) + "\n"
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(show_lines=False, caption=f"{len(rows)} row(s)")
     for variable in variables:
         table.add_column(variable, overflow="fold")
