@@ -68,3 +68,15 @@ def test_files_of_graph(graph):
         "sdgs.ttl",
         "wsis.ttl",
     ]
+
+
+def test_public_api_names_are_the_functions():
+    """`from itugraph import validate` is the function even once its module has been imported."""
+    import importlib
+
+    import itugraph
+
+    importlib.import_module("itugraph.validate")
+    importlib.import_module("itugraph.export")
+    assert callable(itugraph.validate) and callable(itugraph.export)
+    assert callable(itugraph.open_store) and callable(itugraph.load_graph)

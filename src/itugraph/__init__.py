@@ -10,32 +10,13 @@ The public API, which the ``itugraph`` command wraps::
     export(graph, "nq", "itugraph.nq")
 """
 
-from importlib import import_module
-from typing import Any
+from .export import export
+from .graph import DataFileError, load_graph
+from .queries import ParameterError, QueryError, UnknownQueryError, catalogue, run_query
+from .store import open_store
+from .validate import ValidationReport, validate
 
 __version__ = "0.1.0"
-
-#: Public names and the module each lives in, imported on first use so that the command starts fast.
-_EXPORTS = {
-    "export": "export",
-    "DataFileError": "graph",
-    "load_graph": "graph",
-    "open_store": "store",
-    "ParameterError": "queries",
-    "QueryError": "queries",
-    "UnknownQueryError": "queries",
-    "catalogue": "queries",
-    "run_query": "queries",
-    "ValidationReport": "validate",
-    "validate": "validate",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'itugraph' has no attribute {name!r}")
-    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-
 
 __all__ = [
     "DataFileError",

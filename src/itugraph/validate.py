@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -181,6 +180,8 @@ def validate(
     RegionalOffice by the FieldOffice shape). No RDFS inference is run: it would type every
     object of itu:region as an itu:Region from the property's range and so hide sh:class errors.
     """
+    from pyshacl import validate as shacl_validate
+
     shapes = shapes if shapes is not None else load_shapes()
     ontology = ontology if ontology is not None else dataset.graph(ONTOLOGY_GRAPH)
     data = union_of_data(dataset)
