@@ -595,7 +595,8 @@ def publish(endpoint: str, union_graph: str, user: str | None, password: str | N
 )
 def release(out_dir: Path, version: str | None, issued: str | None, endpoint: str | None) -> None:
     """Build a versioned linked-data release: Turtle, sorted N-Triples, N-Quads, JSON-LD with its
-    context, RDF/XML, ontology, shapes, VoID/DCAT description, validation report, SHA256SUMS.
+    context, the initiatives as framed JSON-LD, RDF/XML, ontology with HTML documentation, shapes,
+    VoID/DCAT description, validation report, SHA256SUMS and an index.html.
 
     \b
     Examples:

@@ -1,19 +1,31 @@
 """A versioned, reproducible linked-data release: the graph in several syntaxes, a JSON-LD
-context, the ontology and shapes, VoID and DCAT descriptions, the validation report, checksums."""
+context, the initiatives framed as JSON-LD, the ontology with its HTML documentation, the shapes,
+VoID and DCAT descriptions, the validation report, checksums and an index page."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import shutil
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from html import escape
+from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader
 from pyld import jsonld
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VANN, VOID, XSD
+from rdflib.paths import Path as PropertyPath
 
 from .export import write_atomic
 from .graph import iter_named_graphs
@@ -24,6 +36,8 @@ from .validate import ValidationReport, validate
 BASE = "https://w3id.org/itugraph/"
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+TITLE = "itugraph: a knowledge graph of the ITU's regional presence"
+DESCRIPTION = "Regions, field offices, resolutions, regional initiatives and their expected results, events, centres, programmes and projects from five ITU reports, with provenance per named graph."  # fmt: skip
 MEDIA_TYPES = {
     "graph.ttl": "text/turtle",
     "graph.nt": "application/n-triples",
@@ -31,11 +45,21 @@ MEDIA_TYPES = {
     "graph.jsonld": "application/ld+json",
     "graph.rdf": "application/rdf+xml",
     "itugraph.context.jsonld": "application/ld+json",
+    "initiatives.jsonld": "application/ld+json",
     "ontology.ttl": "text/turtle",
+    "ontology.html": "text/html",
     "shapes.ttl": "text/turtle",
     "validation-report.ttl": "text/turtle",
     "dataset.ttl": "text/turtle",
+    "index.html": "text/html",
 }
+TEMPLATES = Path(__file__).parent / "templates"
+INITIATIVE_TRIPLES = """
+PREFIX itu: <https://w3id.org/itugraph/def#>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  VALUES ?class { itu:RegionalInitiative itu:ExpectedResult }
+  ?s a ?class ; ?p ?o .
+}"""
 
 
 def canonical_dataset(dataset: Dataset) -> Dataset:
@@ -70,9 +94,180 @@ def jsonld_context() -> dict:
             "description": {"@id": str(DCTERMS.description)},
             "derivedFrom": {"@id": str(PROV.wasDerivedFrom), "@type": "@id"},
             "notation": {"@id": str(SKOS.notation)},
+            "editorialNote": {"@id": str(SKOS.editorialNote)},
+            "expectedResults": {"@reverse": str(ITU.expectedResultOf), "@container": "@set"},
         }
     )
     return {"@context": context}
+
+
+def _natural(text: str) -> list:
+    """A sort key that puts EUR2 before EUR10 and result/9 before result/10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def framed_initiatives(graph: Graph, context: dict) -> dict:
+    """Every regional initiative with its expected results nested in ordinal order, framed and
+    compacted with ``context``: the list a web page iterates over, with no graph to walk."""
+    triples = graph.query(INITIATIVE_TRIPLES).graph
+    nquads = "".join(sorted(set(triples.serialize(format="nt").splitlines(keepends=True))))
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
+    frame = {
+        "@context": context["@context"],
+        "@type": "itu:RegionalInitiative",
+        "@embed": "@never",
+        "expectedResults": {"@type": "itu:ExpectedResult", "@embed": "@always"},
+    }
+    initiatives = jsonld.frame(expanded, frame)["@graph"]
+    for initiative in initiatives:
+        results = initiative.setdefault("expectedResults", [])
+        for result in results:
+            parents = result.pop("expectedResultOf", [])
+            others = [p for p in jsonld.JsonLdProcessor.arrayify(parents) if p != initiative["@id"]]
+            if others:
+                result["expectedResultOf"] = others[0] if len(others) == 1 else others
+        results.sort(key=lambda result: (_natural(str(result.get("ordinal"))), result["@id"]))
+    initiatives.sort(key=lambda initiative: _natural(initiative["@id"]))
+    return {"@context": context["@context"], "@graph": initiatives}
+
+
+class _SortedGraph(Graph):
+    """A graph that yields matching triples in sorted order, so that what pyLODE writes does not
+    depend on the hash seed of the process."""
+
+    def triples(self, triple):
+        """Matching triples, sorted (property paths as rdflib evaluates them, step by step)."""
+        if isinstance(triple[1], PropertyPath):
+            yield from super().triples(triple)
+        else:
+            yield from sorted(super().triples(triple))
+
+
+@contextmanager
+def _root_logger_kept() -> Iterator[None]:
+    """Undo what pyLODE does to the root logger: ``basicConfig(level=DEBUG)`` when imported, and
+    a default handler added by its calls to the module-level ``logging.info``."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
+
+
+def _pylode() -> types.ModuleType:
+    """The pylode package, even where pyLODE 3.4.1 cannot import itself because it reads its
+    version from a pyproject.toml that its wheel lacks (RDFLib/pyLODE#260)."""
+    with _root_logger_kept():
+        try:
+            import pylode
+        except FileNotFoundError:
+            version = types.ModuleType("pylode.version")
+            version.__version__ = metadata.version("pylode")
+            sys.modules["pylode.version"] = version
+            import pylode
+    return pylode
+
+
+_UNION_MEMBER = r"<span>\s*<a [^>]*>[^<]*</a>\s*<sup [^>]*>[^<]*</sup>\s*</span>"
+_UNION_JOIN = r'\s*<span class="cardinality">(?:or|and)</span>\s*'
+_UNION = re.compile(rf"{_UNION_MEMBER}(?:{_UNION_JOIN}{_UNION_MEMBER})+")
+
+
+def _sort_union(match: re.Match) -> str:
+    """The members of a union pyLODE wrote in set order (memory addresses), sorted by label."""
+    text = match.group(0)
+    members = re.findall(_UNION_MEMBER, text)
+    joint = re.search(_UNION_JOIN, text).group(0)
+    return joint.join(sorted(members, key=lambda m: (re.sub(r"<[^>]*>|\s+", "", m), m)))
+
+
+def ontology_html(source: Path) -> bytes:
+    """The ontology in the Turtle file ``source`` documented by pyLODE as one self-contained HTML
+    page (styles inline, nothing fetched), the same bytes on every run, each term's anchor its
+    IRI's local name."""
+    base = str(ITU)
+    ontology = Graph(bind_namespaces="none").parse(source, format="turtle")
+    iri = next(ontology.subjects(RDF.type, OWL.Ontology))
+    described = _SortedGraph(bind_namespaces="core")
+    for prefix, namespace in ontology.namespaces():
+        described.bind(prefix, namespace, override=True)
+    for s, p, o in to_canonical_graph(ontology):
+        if isinstance(s, BNode) or s == iri or str(s).startswith(base):
+            described.add((s, p, o))
+    if (iri, VANN.preferredNamespaceUri, None) not in described:
+        described.bind("vann", VANN)
+        described.add((iri, VANN.preferredNamespacePrefix, Literal("itu")))
+        described.add((iri, VANN.preferredNamespaceUri, Literal(base, datatype=XSD.anyURI)))
+    pylode = _pylode()
+    from pylode.utils import back_onts_label_props
+
+    with _root_logger_kept():
+        document = pylode.OntPub(ontology=described)
+        document.back_onts = _SortedGraph(
+            store=document.back_onts.store, identifier=document.back_onts.identifier
+        )
+        document.props_labeled = back_onts_label_props(document.back_onts)
+        for term in described.subjects(unique=True):
+            if isinstance(term, URIRef) and str(term).startswith(base):
+                document.fids[str(term)] = str(term)[len(base) :]
+        html = document.make_html()
+    html = _UNION.sub(_sort_union, html)
+    html = html.replace(' title="None. Defined in None"', "")
+    return _fill_enumerations(html, described).encode("utf-8")
+
+
+def _fill_enumerations(html: str, ontology: Graph) -> str:
+    """Write the members of each ``owl:equivalentClass [ owl:oneOf (…) ]`` into the cell pyLODE
+    leaves empty (it renders unions and intersections, not enumerations, nor named individuals)."""
+    for cls, node in sorted(ontology.subject_objects(OWL.equivalentClass)):
+        for first in ontology.objects(node, OWL.oneOf):
+            links = [_link(ontology, member) for member in Collection(ontology, first)]
+            local = re.escape(str(cls).rpartition("#")[2])
+            html = re.sub(
+                rf'(id="{local}">.*?owl#equivalentClass"[^>]*>[^<]*</a>\s*</th>\s*<td>)(</td>)',
+                lambda match, links=links: (
+                    f"{match.group(1)}one of {', '.join(links)}{match.group(2)}"
+                ),
+                html,
+                count=1,
+                flags=re.S,
+            )
+    return html
+
+
+def _link(ontology: Graph, term: URIRef) -> str:
+    """A link to a term, its label as text and its comment as tooltip."""
+    comment = escape(str(ontology.value(term, RDFS.comment) or ""))
+    label = escape(str(ontology.value(term, RDFS.label) or term))
+    return f'<a href="{escape(str(term))}" title="{comment}">{label}</a>'
+
+
+def index_html(
+    files: dict[str, Path], version: str, issued: str, endpoint: str | None, conforms: bool
+) -> bytes:
+    """The release's landing page: what it is, its licence, and every file with its media type,
+    size and SHA-256, so a person can download and check each one."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
+    )
+    artefacts = [
+        {"name": name, "media_type": MEDIA_TYPES[name], "size": path.stat().st_size,
+         "sha256": _sha256(path)}
+        for name, path in sorted(files.items())
+    ]  # fmt: skip
+    page = environment.get_template("release-index.html").render(
+        title=TITLE,
+        description=DESCRIPTION,
+        version=version,
+        issued=issued,
+        license=str(LICENSE),
+        endpoint=endpoint,
+        conforms=conforms,
+        artefacts=artefacts,
+    )
+    return page.encode("utf-8")
 
 
 def _sha256(path: Path) -> str:
@@ -90,15 +285,10 @@ def describe(
     release = URIRef(f"{BASE}release/{version}")
     graph.add((release, RDF.type, VOID.Dataset))
     graph.add((release, RDF.type, DCAT.Dataset))
-    graph.add(
-        (
-            release,
-            DCTERMS.title,
-            Literal("itugraph: a knowledge graph of the ITU's regional presence", lang="en"),
-        )
-    )
-    graph.add((release, DCTERMS.description, Literal("Regions, field offices, resolutions, regional initiatives and their expected results, events, centres, programmes and projects from five ITU reports, with provenance per named graph.", lang="en")))  # fmt: skip
+    graph.add((release, DCTERMS.title, Literal(TITLE, lang="en")))
+    graph.add((release, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     graph.add((release, DCTERMS.license, LICENSE))
+    graph.add((release, DCAT.landingPage, URIRef(f"{release}/index.html")))
     graph.add((release, URIRef(f"{DCAT}version"), Literal(version)))
     graph.add((release, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
     publisher = URIRef(f"{BASE}id/organization/itugraph-project")
@@ -248,7 +438,13 @@ def _write_release(
         "graph.jsonld",
         (json.dumps(compacted, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode(),
     )
+    initiatives = framed_initiatives(union, context)
+    put(
+        "initiatives.jsonld",
+        (json.dumps(initiatives, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode(),
+    )
     put("ontology.ttl", (resource_path("ontology") / "itugraph.ttl").read_bytes())
+    put("ontology.html", ontology_html(files["ontology.ttl"]))
     put("shapes.ttl", (resource_path("shapes") / "itugraph-shapes.ttl").read_bytes())
     report = report or validate(dataset)
     report_graph = Graph()
@@ -258,6 +454,7 @@ def _write_release(
     put("validation-report.ttl", report_graph.serialize(format="turtle", encoding="utf-8"))
     description = describe(dataset, version, issued, dict(files), endpoint)
     put("dataset.ttl", description.serialize(format="turtle", encoding="utf-8"))
+    put("index.html", index_html(dict(files), version, issued, endpoint, report.conforms))
     sums = "".join(f"{_sha256(path)}  {name}\n" for name, path in sorted(files.items()))
     put("SHA256SUMS", sums.encode())
     return files
