@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
+import time
+import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,6 +57,45 @@ def key(term):
 
 def comparable(result) -> list[tuple]:
     return [tuple(key(term) for term in row) for row in result]
+
+
+def _wait_until_up(
+    process: subprocess.Popen, probe: str, log: Path, name: str, seconds: float
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(probe, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    pytest.fail(
+        f"{name} did not answer at {probe} within {seconds:.0f} s:\n{log.read_text()[-2000:]}"
+    )
+
+
+def start_process(
+    command: list[str], probe: str, folder: Path, name: str, seconds: float = 120
+) -> subprocess.Popen:
+    """Start a server process logging into ``folder`` and wait until ``probe`` answers."""
+    log = folder / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+    _wait_until_up(process, probe, log, name, seconds)
+    return process
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server process, killing it if it does not end within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +16,7 @@ import schemathesis
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from .conftest import free_port
+from .conftest import free_port, start_process, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -29,27 +27,15 @@ pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
     port = free_port()
     command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port), "--timeout", "3"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"itugraph serve exited: {process.stdout.read()}")
-        try:
-            urllib.request.urlopen(f"{url}/api/queries", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("itugraph serve did not start within 180 s")
+    folder = tmp_path_factory.mktemp("serve")
+    process = start_process(command, f"{url}/api/queries", folder, "itugraph serve", seconds=180)
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_process(process)
 
 
 def wrapper(server: str, fmt: str, method: str = "GET") -> SPARQLWrapper:

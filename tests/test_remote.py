@@ -5,10 +5,7 @@ SPARQLWrapper, gives the embedded store's answers."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +27,7 @@ from itugraph.remote import (
 )
 from itugraph.store import oxigraph_query, to_oxigraph
 
-from .conftest import comparable, free_port
+from .conftest import comparable, free_port, start_process, stop_process
 
 pytestmark = pytest.mark.external
 
@@ -77,37 +74,6 @@ class Server:
     password: str | None = None
 
 
-def _wait_until_up(process: subprocess.Popen, url: str, log: Path, name: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    pytest.fail(f"{name} did not answer at {url} within 120 s:\n{log.read_text()[-2000:]}")
-
-
-def _start(command: list[str], url: str, folder: Path, name: str) -> subprocess.Popen:
-    log = folder / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
-    _wait_until_up(process, url, log, name)
-    return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory) -> Iterator[Server]:
     """Virtuoso Open Source run in the foreground from a temporary database on loopback ports."""
@@ -118,11 +84,14 @@ def virtuoso(tmp_path_factory) -> Iterator[Server]:
     ini = folder / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=free_port(), http_port=http_port))
     url = f"http://127.0.0.1:{http_port}"
-    process = _start(
-        [VIRTUOSO, "+foreground", "+configfile", str(ini)], f"{url}/sparql", folder, "Virtuoso"
+    process = start_process(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        f"{url}/sparql?query=ASK%7B%7D",
+        folder,
+        "Virtuoso",
     )
     yield Server("virtuoso", f"{url}/sparql", f"{url}/sparql-graph-crud-auth", "dba", "dba")
-    _stop(process)
+    stop_process(process)
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +102,9 @@ def oxigraph_server(tmp_path_factory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("oxigraph")
     url = f"http://127.0.0.1:{free_port()}"
     command = [OXIGRAPH, "serve", "--location", str(folder / "store"), "--bind", url[7:]]
-    process = _start(command, f"{url}/query", folder, "Oxigraph server")
+    process = start_process(command, f"{url}/query?query=ASK%7B%7D", folder, "Oxigraph server")
     yield Server("oxigraph", f"{url}/query", f"{url}/store")
-    _stop(process)
+    stop_process(process)
 
 
 @pytest.fixture(scope="module", params=["virtuoso", "oxigraph_server"])
