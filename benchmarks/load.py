@@ -1,7 +1,15 @@
 """Load test for `itugraph serve`: N requests at C concurrent clients across /sparql, a canned
-query of /api/queries and /id/ entity pages; prints requests/s, p50/p99 latency and errors.
+query of /api/queries and /id/ entity pages (or the paths given with --path); prints requests/s,
+p50/p99 latency and errors.
 
     python benchmarks/load.py http://127.0.0.1:8000 --requests 5000 --concurrency 32
+    python benchmarks/load.py http://127.0.0.1:8000 --path /api/queries/regions
+    python benchmarks/load.py http://127.0.0.1:8000 --path /id/region/AFR --revalidate
+
+Each client keeps one connection open. The default client speaks HTTP/1.1 over asyncio streams
+with little work per request, so that the load generator, which shares the machine's cores with
+the server, costs less than the server it measures; --client httpx uses httpx instead.
+--revalidate sends each path's ETag back in If-None-Match, so a caching server answers 304.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import asyncio
 import statistics
 import time
 from collections import Counter
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -32,35 +40,95 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def main(base: str, total: int, concurrency: int) -> None:
-    latencies: dict[str, list[float]] = {path.split("?")[0]: [] for path in PATHS}
+def accept_for(path: str) -> str:
+    return "text/html" if path.startswith(("/id/", "/def")) else "application/json"
+
+
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection that sends GETs and reads whole answers."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+        """Send a GET; the status and the (lower-cased) headers of its answer."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        self.writer.write(f"GET {path} HTTP/1.1\r\nhost: {self.host}\r\n{lines}\r\n".encode())
+        status = int((await self.reader.readline()).split(b" ", 2)[1])
+        answer: dict[str, str] = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            answer[name.strip().lower()] = value.strip()
+        if "content-length" in answer:
+            await self.reader.readexactly(int(answer["content-length"]))
+        elif answer.get("transfer-encoding") == "chunked":
+            while size := int((await self.reader.readline()).split(b";")[0], 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readline()
+        return status, answer
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            await self.writer.wait_closed()
+
+
+async def main(
+    base: str, total: int, concurrency: int, paths: list[str], client_kind: str, revalidate: bool
+) -> None:
+    latencies: dict[str, list[float]] = {path.split("?")[0]: [] for path in paths}
     statuses: Counter[int] = Counter()
+    etags: dict[str, str] = {}
+    if revalidate:
+        async with httpx.AsyncClient() as session:
+            for path in paths:
+                answer = await session.get(base + path, headers={"accept": accept_for(path)})
+                etags[path] = answer.headers.get("etag", "")
     counter = iter(range(total))
 
-    async def client(session: httpx.AsyncClient) -> None:
+    async def client(get) -> None:
         for n in counter:
-            path = PATHS[n % len(PATHS)]
+            path = paths[n % len(paths)]
+            headers = {"accept": accept_for(path)}
+            if revalidate:
+                headers["if-none-match"] = etags[path]
             started = time.perf_counter()
-            response = await session.get(
-                base + path,
-                headers={"accept": "text/html" if path.startswith("/id/") else "application/json"},
-            )
+            status, _ = await get(path, headers)
             latencies[path.split("?")[0]].append(time.perf_counter() - started)
-            statuses[response.status_code] += 1
+            statuses[status] += 1
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as session:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(session) for _ in range(concurrency)))
+    started = time.perf_counter()
+    if client_kind == "raw":
+        connections = [RawConnection(base) for _ in range(concurrency)]
+        await asyncio.gather(*(client(c.get) for c in connections))
         elapsed = time.perf_counter() - started
+        await asyncio.gather(*(c.close() for c in connections))
+    else:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(limits=limits, timeout=60) as session:
+
+            async def httpx_get(path: str, headers: dict[str, str]) -> tuple[int, httpx.Headers]:
+                answer = await session.get(base + path, headers=headers)
+                return answer.status_code, answer.headers
+
+            await asyncio.gather(*(client(httpx_get) for _ in range(concurrency)))
+            elapsed = time.perf_counter() - started
     every = [v for values in latencies.values() for v in values]
-    errors = sum(n for status, n in statuses.items() if status != 200)
+    errors = sum(n for status, n in statuses.items() if status not in (200, 304))
     print(
-        f"{total} requests, {concurrency} concurrent, {elapsed:.1f} s: {total / elapsed:.0f} requests/s, errors {errors}, statuses {dict(statuses)}"
+        f"{total} requests, {concurrency} concurrent, {client_kind} client, {elapsed:.1f} s: "
+        f"{total / elapsed:.0f} requests/s, errors {errors}, statuses {dict(statuses)}"
     )
     print("| endpoint | requests | p50 ms | p99 ms |")
     print("|---|---|---|---|")
-    for path, values in [*latencies.items(), ("all", every)]:
+    rows = [*latencies.items(), ("all", every)] if len(latencies) > 1 else latencies.items()
+    for path, values in rows:
         print(
             f"| {path} | {len(values)} | {statistics.median(values) * 1000:.1f} | {percentile(values, 0.99) * 1000:.1f} |"
         )
@@ -73,5 +141,25 @@ if __name__ == "__main__":
     parser.add_argument("base", help="server root, e.g. http://127.0.0.1:8000")
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--path",
+        action="append",
+        dest="paths",
+        metavar="PATH",
+        help="path (with query string) to request; repeat for several; default: a mix of five",
+    )
+    parser.add_argument("--client", choices=["raw", "httpx"], default="raw")
+    parser.add_argument(
+        "--revalidate", action="store_true", help="send If-None-Match with each path's ETag"
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.base.rstrip("/"), arguments.requests, arguments.concurrency))
+    asyncio.run(
+        main(
+            arguments.base.rstrip("/"),
+            arguments.requests,
+            arguments.concurrency,
+            arguments.paths or PATHS,
+            arguments.client,
+            arguments.revalidate,
+        )
+    )

@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
 from itugraph.serve import ServerSettings, create_app
+from itugraph.serve import app as server_app
+from itugraph.serve.caching import AnswerCache, CachedAnswer
 
 COUNT_REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
 
@@ -274,3 +279,230 @@ def test_interactive_docs_are_served_locally(client):
     assert "/static/swagger-ui/swagger-ui-bundle.js" in page
     assert "cdn.jsdelivr" not in page
     assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def small_cache(graph):
+    """An app whose answer cache holds three entries, with its Site to read statistics from."""
+    app = create_app(graph, ServerSettings(cache_size=3, max_age=60))
+    return TestClient(app), app.state.site
+
+
+@pytest.fixture
+def engine_calls(monkeypatch):
+    """Count the queries that reach the engine: the real `run`, wrapped."""
+    calls = []
+    real = server_app.run
+
+    async def counting(store, text, limits, bindings=None):
+        calls.append(text)
+        return await real(store, text, limits, bindings)
+
+    monkeypatch.setattr(server_app, "run", counting)
+    return calls
+
+
+CACHED_GETS = [
+    ("/sparql?query=" + quote(COUNT_REGIONS), "application/sparql-results+json"),
+    ("/api/queries/regions", "application/json"),
+    ("/id/region/AFR", "text/html"),
+    ("/def", "text/html"),
+    ("/def/Region", "text/turtle"),
+    ("/static/itugraph.css", "text/css"),
+]
+
+
+@pytest.mark.parametrize(("path", "accept"), CACHED_GETS)
+def test_get_answers_carry_validators_and_freshness(client, path, accept):
+    first = client.get(path, headers={"accept": accept})
+    second = client.get(path, headers={"accept": accept})
+    assert first.status_code == second.status_code == 200
+    etag = first.headers["etag"]
+    assert etag == second.headers["etag"] and not etag.startswith("W/")
+    assert etag.startswith('"') and etag.endswith('"')
+    assert parsedate_to_datetime(first.headers["last-modified"]).year >= 2024
+    assert first.headers["cache-control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize(("path", "accept"), CACHED_GETS)
+def test_if_none_match_gives_304_without_body(client, path, accept):
+    etag = client.get(path, headers={"accept": accept}).headers["etag"]
+    response = client.get(path, headers={"accept": accept, "if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == etag
+    assert response.headers["cache-control"] == "public, max-age=300"
+    other = client.get(path, headers={"accept": accept, "if-none-match": '"something-else"'})
+    assert other.status_code == 200 and other.content
+
+
+def test_if_none_match_list_and_star(client):
+    etag = client.get("/api/queries/regions").headers["etag"]
+    listed = client.get("/api/queries/regions", headers={"if-none-match": f'"x", W/{etag}'})
+    assert listed.status_code == 304
+    assert client.get("/api/queries/regions", headers={"if-none-match": "*"}).status_code == 304
+
+
+def test_if_modified_since(client):
+    modified = client.get("/id/region/AFR").headers["last-modified"]
+    assert client.get("/id/region/AFR", headers={"if-modified-since": modified}).status_code == 304
+    before = parsedate_to_datetime(modified) - timedelta(days=1)
+    stale = client.get("/id/region/AFR", headers={"if-modified-since": format_datetime(before)})
+    assert stale.status_code == 200 and stale.content
+    etag_wins = client.get(
+        "/id/region/AFR", headers={"if-modified-since": modified, "if-none-match": '"other"'}
+    )
+    assert etag_wins.status_code == 200
+
+
+def test_etag_differs_by_media_type_and_query(client):
+    def etag(path, accept):
+        return client.get(path, headers={"accept": accept}).headers["etag"]
+
+    html, turtle = etag("/id/region/AFR", "text/html"), etag("/id/region/AFR", "text/turtle")
+    assert html != turtle
+    assert turtle == etag("/id/region/AFR", "text/turtle;q=0.9, text/plain;q=0.1")
+    query = "/sparql?query=" + quote(COUNT_REGIONS)
+    assert etag(query, "text/csv") != etag(query, "application/sparql-results+json")
+    assert etag("/id/region/AFR", "text/html") != etag("/id/region/EUR", "text/html")
+    assert etag("/api/queries/regions?format=csv", "*/*") != etag("/api/queries/regions", "*/*")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sparql?query=" + quote(COUNT_REGIONS), "/sparql", "/id/region/AFR", "/def", "/def/Region"],
+)
+def test_vary_accept_where_negotiated(client, path):
+    assert "Accept" in client.get(path).headers["vary"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/sparql?query=" + quote("SELECT * WHERE { ?s ?p }"), 400),
+        ("/sparql?query=" + quote("DROP ALL"), 403),
+        ("/api/queries/entity-provenance?entity=not%20an%20iri", 400),
+        ("/api/queries/field-offices?region=Mars", 422),
+        ("/id/office/nowhere", 404),
+        ("/coverage?by=nothing", 400),
+        ("/static/nothing.css", 404),
+    ],
+)
+def test_errors_are_not_stored(client, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["cache-control"] == "no-store"
+    assert "etag" not in response.headers and "last-modified" not in response.headers
+    assert client.get(path, headers={"if-none-match": "*"}).status_code == status
+
+
+def test_post_answers_carry_no_validators(client):
+    response = client.post("/sparql", data={"query": COUNT_REGIONS})
+    assert response.status_code == 200
+    assert "etag" not in response.headers
+
+
+def test_repeated_canned_query_runs_once(small_cache, engine_calls):
+    client, site = small_cache
+    site.cache.clear()
+    first = client.get("/api/queries/regions")
+    second = client.get("/api/queries/regions")
+    assert first.content == second.content and len(first.json()["rows"]) == 6
+    assert len(engine_calls) == 1
+    assert (site.cache.hits, site.cache.misses) == (1, 1)
+    client.get("/api/queries/regions", params={"format": "csv"})
+    client.get("/api/queries/field-offices", params={"region": "AFR"})
+    client.get("/api/queries/field-offices", params={"region": "AFR", "limit": 100})
+    assert len(engine_calls) == 3
+
+
+def test_repeated_sparql_runs_once_get_and_post(small_cache, engine_calls):
+    client, site = small_cache
+    site.cache.clear()
+    get = client.get("/sparql", params={"query": COUNT_REGIONS}, headers={"accept": "text/csv"})
+    post = client.post("/sparql", data={"query": COUNT_REGIONS}, headers={"accept": "text/csv"})
+    assert get.text == post.text == "n\r\n6\r\n"
+    assert len(engine_calls) == 1
+    client.get("/sparql", params={"query": COUNT_REGIONS, "format": "json"})
+    assert len(engine_calls) == 2
+
+
+def test_failed_queries_run_again(small_cache, engine_calls):
+    client, site = small_cache
+    site.cache.clear()
+    for _ in range(2):
+        assert (
+            client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}).status_code == 400
+        )
+    assert len(engine_calls) == 2 and len(site.cache) == 0
+
+
+def test_repeated_entity_page_is_rendered_once(small_cache, monkeypatch):
+    client, site = small_cache
+    site.cache.clear()
+    looked_up = []
+    real = site.quads
+
+    def counting(subject=None, obj=None):
+        looked_up.append((subject, obj))
+        return real(subject, obj)
+
+    monkeypatch.setattr(site, "quads", counting)
+    first = client.get("/id/region/AFR", headers={"accept": "text/html"})
+    calls = len(looked_up)
+    second = client.get("/id/region/AFR", headers={"accept": "text/html"})
+    assert first.text == second.text and "Africa" in first.text
+    assert calls > 0 and len(looked_up) == calls
+    client.get("/id/region/AFR", headers={"accept": "text/turtle"})
+    assert len(looked_up) > calls
+    assert site.cache.hits == 1 and len(site.cache) == 2
+
+
+def test_cache_evicts_least_recently_used(small_cache):
+    client, site = small_cache
+    site.cache.clear()
+    for code in ("AFR", "AMS", "ARB"):
+        client.get(f"/id/region/{code}")
+    client.get("/id/region/AFR")
+    client.get("/id/region/ASP")
+    assert len(site.cache) == 3 and site.cache.evictions == 1
+    assert ("entity", "https://w3id.org/itugraph/id/region/AMS", "html") not in site.cache
+    assert ("entity", "https://w3id.org/itugraph/id/region/AFR", "html") in site.cache
+    for code in ("CIS", "EUR", "AFR", "AMS"):
+        client.get(f"/id/region/{code}")
+    assert len(site.cache) == 3 and site.cache.evictions == 5
+
+
+def test_cache_bounded_in_bytes():
+    cache = AnswerCache(max_entries=100, max_bytes=160)
+    for n in range(5):
+        cache.put(n, CachedAnswer(b"x" * 10, "text/plain"))
+    cache.put("large", CachedAnswer(b"x" * 11, "text/plain"))
+    assert "large" not in cache and len(cache) == 5
+    for n in range(5, 20):
+        cache.put(n, CachedAnswer(b"x" * 10, "text/plain"))
+    assert len(cache) == 16 and cache.size == 160 and 3 not in cache and 19 in cache
+    off = AnswerCache(max_entries=0, max_bytes=160)
+    off.put("a", CachedAnswer(b"x", "text/plain"))
+    assert len(off) == 0
+
+
+def test_answers_from_cache_keep_cors_and_host(client):
+    for _ in range(2):
+        response = client.get("/api/queries/regions", headers={"origin": "https://example.org"})
+        assert response.headers["access-control-allow-origin"] == "*"
+    for host in ("a.example", "b.example", "a.example"):
+        description = client.get("/sparql", headers={"host": host, "accept": "text/turtle"})
+        assert f"<http://{host}/sparql>" in description.text
+
+
+def test_evicted_answer_is_built_again(small_cache, engine_calls):
+    client, site = small_cache
+    site.cache.clear()
+    client.get("/api/queries/regions")
+    for code in ("AFR", "AMS", "ARB"):
+        client.get("/api/queries/field-offices", params={"region": code})
+    assert len(engine_calls) == 4
+    again = client.get("/api/queries/regions")
+    assert again.status_code == 200 and len(again.json()["rows"]) == 6
+    assert len(engine_calls) == 5

@@ -112,26 +112,38 @@ def main(data_dir: Path | None, store: str, no_cache: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )
-def validate(fmt: str, output: Path | None) -> None:
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Validate the whole graph, not only what changed since the last report.",
+)
+def validate(fmt: str, output: Path | None, full: bool) -> None:
     """Validate the graph against the SHACL shapes (pySHACL, with the ontology's class hierarchy).
+
+    The report of unchanged inputs comes from the cache; after an edit, only the focus nodes the
+    edit can affect are validated again and merged into the last report (--full: everything).
 
     Exit status: 0 conforms, 1 violations, 2 cannot run (e.g. a data file does not parse).
 
     \b
     Examples:
       itugraph validate
+      itugraph validate --full
       itugraph validate --format json -o report.json
       itugraph validate --format junit -o report.xml     (for CI test reports)
       itugraph validate --format github                 (annotations in GitHub Actions)
     """
-    from .validate import validate as run_validation
+    from .incremental import ShapesFileError, validate_cached
 
     started = time.perf_counter()
-    dataset = _graph()
+    params = click.get_current_context().find_root().params
     try:
-        report = run_validation(dataset)
-    except DataFileError as error:
+        run = validate_cached(params.get("data_dir"), full, not params.get("no_cache"))
+    except ShapesFileError as error:
         _fail(f"cannot load the shapes: {error}")
+    except DataFileError as error:
+        _fail(f"cannot load the data: {error}")
+    report = run.report
     text = {
         "text": report.as_text,
         "turtle": report.as_turtle,
@@ -144,9 +156,7 @@ def validate(fmt: str, output: Path | None) -> None:
     else:
         click.echo(text, nl=False)
     if fmt == "text" and not output:
-        click.echo(
-            f"({len(dataset)} triples checked in {time.perf_counter() - started:.1f} s)", err=True
-        )
+        click.echo(run.summary(time.perf_counter() - started), err=True)
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
 
 
@@ -490,7 +500,41 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     show_default=True,
     help="Public IRI base that the server's root stands for (id/…, def#…).",
 )
-def serve(host: str, port: int, timeout: float, max_rows: int, public_base: str) -> None:
+@click.option(
+    "--max-age",
+    default=300,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Seconds clients may reuse an answer (Cache-Control); ETags make revalidation cheap.",
+)
+@click.option(
+    "--cache-size",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Answers kept in memory (canned queries, SPARQL, entity pages); 0 turns the cache off.",
+)
+@click.option(
+    "--cache-memory",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="MiB of answers the in-memory cache may hold.",
+)
+@click.option(
+    "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
+)
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    public_base: str,
+    max_age: int,
+    cache_size: int,
+    cache_memory: int,
+    access_log: bool,
+) -> None:
     """Serve the validated graph: SPARQL endpoint, REST API, linked data and browser UI.
 
     \b
@@ -509,10 +553,21 @@ def serve(host: str, port: int, timeout: float, max_rows: int, public_base: str)
     if not report.conforms:
         click.echo(report.as_text(), err=True)
         _fail("the graph does not conform to its shapes; not serving it", EXIT_VIOLATIONS)
-    settings = ServerSettings(timeout=timeout, max_rows=max_rows, public_base=public_base)
+    settings = ServerSettings(
+        timeout=timeout,
+        max_rows=max_rows,
+        public_base=public_base,
+        max_age=max_age,
+        cache_size=cache_size,
+        cache_memory=cache_memory * 2**20,
+    )
     click.echo(f"itugraph: serving {len(dataset)} triples at http://{host}:{port}/", err=True)
     uvicorn.run(
-        create_app(dataset, settings), host=host, port=port, log_level="info", access_log=True
+        create_app(dataset, settings),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from ..namespaces import RDFS, bind_prefixes
 from ..queries import CannedQuery, QueryError, catalogue
 from ..results import render
 from ..store import quads_to_graph, to_oxigraph
+from .caching import AnswerCache, CachedAnswer, ConditionalGet, graph_version
 from .engine import Limits, QueryRejected, run
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from .sparql_examples import examples_graph, service_description
@@ -34,12 +36,20 @@ PUBLIC_BASE = "https://w3id.org/itugraph/"
 
 @dataclass
 class ServerSettings:
-    """Limits and the public IRI base that the server maps onto its own root."""
+    """Limits, caching and the public IRI base that the server maps onto its own root.
+
+    ``max_age`` is the freshness (seconds) of successful GET answers; ``cache_size`` and
+    ``cache_memory`` bound the in-process cache of rendered answers (entries, bytes of body);
+    a ``cache_size`` of 0 turns that cache off.
+    """
 
     timeout: float = 10.0
     max_rows: int = 10_000
     max_query_length: int = 20_000
     public_base: str = PUBLIC_BASE
+    max_age: int = 300
+    cache_size: int = 1024
+    cache_memory: int = 64 * 2**20
 
     @property
     def limits(self) -> Limits:
@@ -47,7 +57,8 @@ class ServerSettings:
 
 
 class Site:
-    """The server's state: the store, the canned queries, and helpers to read entities."""
+    """The server's state: the store, the canned queries, helpers to read entities, the
+    content version and Last-Modified time of the answers, and the cache of answers."""
 
     def __init__(self, dataset: Dataset, settings: ServerSettings) -> None:
         self.settings = settings
@@ -58,6 +69,15 @@ class Site:
         for quad in examples_graph(self.queries, settings.public_base):
             self.store.add(quad)
             self.store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+        code = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix != ".pyc")
+        self.version = graph_version(
+            self.store,
+            [__version__.encode(), settings.public_base.encode(), *(p.read_bytes() for p in code)],
+        )
+        sources = [f.path for f in getattr(dataset, "source_files", [])]
+        inputs = [*sources, *(q.path for q in self.queries.values()), *code]
+        self.last_modified = max(p.stat().st_mtime for p in inputs) if sources else time.time()
+        self.cache = AnswerCache(settings.cache_size, settings.cache_memory)
 
     def local(self, iri: str) -> str | None:
         """The server path of a public IRI, or None for an IRI outside the dataset."""
@@ -129,6 +149,13 @@ def create_app(dataset: Dataset | None = None, settings: ServerSettings | None =
     )
     app.state.site = site
     app.add_middleware(
+        ConditionalGet,
+        version=site.version,
+        last_modified=site.last_modified,
+        max_age=settings.max_age,
+        cache=site.cache,
+    )
+    app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]
     )
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
@@ -149,27 +176,39 @@ def create_app(dataset: Dataset | None = None, settings: ServerSettings | None =
 
     async def answer_sparql(request: Request, text: str | None, fmt: str | None) -> Response:
         accept = request.headers.get("accept")
+        vary = {"Vary": "Accept"}
         if not text:
-            description = service_description(site, str(request.url).split("?")[0])
+            endpoint = str(request.url).split("?")[0]
             chosen = choose(accept, fmt, GRAPH_TYPES, "turtle") or "turtle"
-            return Response(
-                serialize_result(_graph_result(description), chosen), media_type=GRAPH_TYPES[chosen]
-            )
-        try:
-            result = await run(site.store, text, settings.limits)
-        except QueryRejected as rejected:
-            return PlainTextResponse(rejected.message + "\n", status_code=rejected.status)
-        offered = GRAPH_TYPES if result.type in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-        chosen = choose(accept, fmt, offered, "turtle" if offered is GRAPH_TYPES else "json")
-        if chosen is None:
-            return PlainTextResponse(
-                f"cannot answer in the requested format; offered: {', '.join(offered.values())}\n",
-                status_code=406,
-            )
-        headers = {"X-Result-Truncated": "true"} if getattr(result, "truncated", False) else {}
-        return Response(
-            serialize_result(result, chosen), media_type=offered[chosen], headers=headers
+
+            async def describe() -> CachedAnswer:
+                graph = _graph_result(service_description(site, endpoint))
+                return CachedAnswer(serialize_result(graph, chosen), GRAPH_TYPES[chosen], vary)
+
+            return await site.cache.answer(("description", endpoint, chosen), describe)
+
+        async def evaluate() -> CachedAnswer | Response:
+            try:
+                result = await run(site.store, text, settings.limits)
+            except QueryRejected as rejected:
+                return PlainTextResponse(rejected.message + "\n", status_code=rejected.status)
+            offered = GRAPH_TYPES if result.type in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+            chosen = choose(accept, fmt, offered, "turtle" if offered is GRAPH_TYPES else "json")
+            if chosen is None:
+                return PlainTextResponse(
+                    f"cannot answer in the requested format; offered: {', '.join(offered.values())}\n",
+                    status_code=406,
+                )
+            headers = dict(vary)
+            if getattr(result, "truncated", False):
+                headers["X-Result-Truncated"] = "true"
+            return CachedAnswer(serialize_result(result, chosen), offered[chosen], headers)
+
+        formats = (
+            choose(accept, fmt, RESULT_TYPES, "json"),
+            choose(accept, fmt, GRAPH_TYPES, "turtle"),
         )
+        return await site.cache.answer(("sparql", text, formats), evaluate)
 
     text = {"content": {"text/plain": {"schema": {"type": "string"}}}}
     protocol_responses = {
@@ -295,22 +334,27 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
             bindings = canned.bindings(params)
         except QueryError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
-        try:
-            result = await run(site.store, canned.text, site.settings.limits, bindings)
-        except QueryRejected as rejected:
-            return JSONResponse({"error": rejected.message}, status_code=rejected.status)
-        result.bindings = result.bindings[offset : offset + limit]
-        if fmt == "csv":
-            return Response(render(result, "csv"), media_type="text/csv")
-        rows = [{str(k): _json_term(v) for k, v in row.items()} for row in result.bindings]
-        return JSONResponse(
-            {
+
+        async def evaluate() -> CachedAnswer | Response:
+            try:
+                result = await run(site.store, canned.text, site.settings.limits, bindings)
+            except QueryRejected as rejected:
+                return JSONResponse({"error": rejected.message}, status_code=rejected.status)
+            result.bindings = result.bindings[offset : offset + limit]
+            if fmt == "csv":
+                return CachedAnswer(render(result, "csv").encode("utf-8"), "text/csv")
+            rows = [{str(k): _json_term(v) for k, v in row.items()} for row in result.bindings]
+            content = {
                 "query": canned.name,
                 "variables": [str(v) for v in result.vars],
                 "offset": offset,
                 "rows": rows,
             }
-        )
+            return CachedAnswer(JSONResponse(content).body, "application/json")
+
+        values_key = tuple(sorted((name, term.n3()) for name, term in bindings.items()))
+        key = ("query", canned.name, values_key, limit, offset, fmt)
+        return await site.cache.answer(key, evaluate)
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)

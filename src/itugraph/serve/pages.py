@@ -13,6 +13,7 @@ from ..namespaces import DCTERMS, ITU, PROV, RDF, RDFS
 from ..queries import with_values
 from ..reports import COVERAGE_KINDS, coverage_matrix, heatmap
 from ..store import oxigraph_query, quads_to_graph, to_rdflib_term
+from .caching import CachedAnswer
 from .negotiation import GRAPH_TYPES, choose
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 PAGE_TYPES = {"html": "text/html", **GRAPH_TYPES}
 SERIALIZERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+VARY = {"Vary": "Accept"}
 
 
 def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_response) -> None:
@@ -42,24 +44,29 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
             return {"text": term.value, "language": term.language}
         return {"text": str(term)}
 
-    def entity_response(request: Request, iri: str, fmt: str | None) -> Response:
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:
-            return error_response(request, 404, f"{iri!r} is not an IRI of the graph.")
-        outgoing = site.quads(subject=node)
-        incoming = site.quads(obj=node)
-        if not outgoing and not incoming:
-            return error_response(request, 404, f"No entity {iri} in the graph.")
+    async def entity_response(request: Request, iri: str, fmt: str | None) -> Response:
         chosen = choose(request.headers.get("accept"), fmt, PAGE_TYPES, "html")
+
+        async def build() -> CachedAnswer | Response:
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:
+                return error_response(request, 404, f"{iri!r} is not an IRI of the graph.")
+            outgoing = site.quads(subject=node)
+            incoming = site.quads(obj=node)
+            if not outgoing and not incoming:
+                return error_response(request, 404, f"No entity {iri} in the graph.")
+            if chosen is None:
+                return Response("not acceptable\n", status_code=406)
+            if chosen != "html":
+                data = site.describe(iri).serialize(format=SERIALIZERS[chosen], encoding="utf-8")
+                return CachedAnswer(data, PAGE_TYPES[chosen], VARY)
+            body = render_entity(request, iri, outgoing, incoming).body
+            return CachedAnswer(bytes(body), "text/html", VARY)
+
         if chosen is None:
-            return Response("not acceptable\n", status_code=406)
-        if chosen != "html":
-            data = site.describe(iri).serialize(format=SERIALIZERS[chosen], encoding="utf-8")
-            return Response(data, media_type=PAGE_TYPES[chosen], headers={"Vary": "Accept"})
-        return HTMLResponse(
-            render_entity(request, iri, outgoing, incoming).body, headers={"Vary": "Accept"}
-        )
+            return await build()
+        return await site.cache.answer(("entity", iri, chosen), build)
 
     def render_entity(request: Request, iri: str, outgoing: list[ox.Quad], incoming: list[ox.Quad]):
         statements: dict[tuple[str, str], dict] = {}
@@ -130,7 +137,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         responses=page_responses,
     )
     async def entity(request: Request, path: str, format: str | None = None) -> Response:
-        return entity_response(request, f"{base}id/{path}", format)
+        return await entity_response(request, f"{base}id/{path}", format)
 
     @app.get(
         "/def",
@@ -139,31 +146,35 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         responses=page_responses,
     )
     async def ontology(request: Request, format: str | None = None) -> Response:
-        chosen = choose(request.headers.get("accept"), format, PAGE_TYPES, "html")
+        chosen = choose(request.headers.get("accept"), format, PAGE_TYPES, "html") or "html"
         graph_node = ox.NamedNode(f"{base}graph/ontology")
-        if chosen not in (None, "html"):
-            graph = quads_to_graph(site.store.quads_for_pattern(None, None, None, graph_node))
-            return Response(
-                graph.serialize(format=SERIALIZERS[chosen], encoding="utf-8"),
-                media_type=PAGE_TYPES[chosen],
+
+        async def build() -> CachedAnswer:
+            if chosen != "html":
+                graph = quads_to_graph(site.store.quads_for_pattern(None, None, None, graph_node))
+                data = graph.serialize(format=SERIALIZERS[chosen], encoding="utf-8")
+                return CachedAnswer(data, PAGE_TYPES[chosen], VARY)
+            terms = sorted(
+                {
+                    q.subject.value
+                    for q in site.store.quads_for_pattern(
+                        None, ox.NamedNode(str(RDF.type)), None, graph_node
+                    )
+                    if isinstance(q.subject, ox.NamedNode)
+                    and q.subject.value.startswith(f"{base}def#")
+                }
             )
-        terms = sorted(
-            {
-                q.subject.value
-                for q in site.store.quads_for_pattern(
-                    None, ox.NamedNode(str(RDF.type)), None, graph_node
-                )
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(f"{base}def#")
-            }
-        )
-        rows = [
-            {
-                "term": term_view(ox.NamedNode(t)),
-                "comment": _value(site.quads(subject=ox.NamedNode(t)), str(RDFS.comment)),
-            }
-            for t in terms
-        ]
-        return templates.TemplateResponse(request, "ontology.html", {"terms": rows})
+            rows = [
+                {
+                    "term": term_view(ox.NamedNode(t)),
+                    "comment": _value(site.quads(subject=ox.NamedNode(t)), str(RDFS.comment)),
+                }
+                for t in terms
+            ]
+            page = templates.TemplateResponse(request, "ontology.html", {"terms": rows})
+            return CachedAnswer(bytes(page.body), "text/html", VARY)
+
+        return await site.cache.answer(("def", chosen), build)
 
     @app.get(
         "/def/{term}",
@@ -172,10 +183,13 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         responses=page_responses,
     )
     async def ontology_term(request: Request, term: str, format: str | None = None) -> Response:
-        return entity_response(request, f"{base}def#{term}", format)
+        return await entity_response(request, f"{base}def#{term}", format)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def home(request: Request) -> Response:
+        return await site.cache.answer(("home",), lambda: home_page(request))
+
+    async def home_page(request: Request) -> CachedAnswer:
         browse = {
             "Regions": _listing(
                 site,
@@ -195,9 +209,10 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
                 "SELECT ?e ?l WHERE { ?e a itu:SDG ; rdfs:label ?l ; skos:notation ?n } ORDER BY STRLEN(?n) ?n",
             ),
         }
-        return templates.TemplateResponse(
+        page = templates.TemplateResponse(
             request, "home.html", {"browse": browse, "queries": site.queries.values()}
         )
+        return CachedAnswer(bytes(page.body), "text/html")
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     async def search(request: Request, q: str = "", lang: str | None = None) -> Response:
@@ -226,14 +241,18 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
     async def coverage(request: Request, by: str = "sdg") -> Response:
         if by not in COVERAGE_KINDS:
             return error_response(request, 400, f"by must be one of {', '.join(COVERAGE_KINDS)}")
+        return await site.cache.answer(("coverage", by), lambda: coverage_page(request, by))
+
+    async def coverage_page(request: Request, by: str) -> CachedAnswer:
         matrix = coverage_matrix(site.dataset, by)
         svg = heatmap(matrix, "svg").decode("utf-8")
         svg = svg[svg.index("<svg") :]
-        return templates.TemplateResponse(
+        page = templates.TemplateResponse(
             request,
             "coverage.html",
             {"matrix": matrix, "svg": svg, "kinds": COVERAGE_KINDS, "by": by},
         )
+        return CachedAnswer(bytes(page.body), "text/html")
 
     @app.get("/editor", response_class=HTMLResponse, include_in_schema=False)
     async def editor(request: Request) -> Response:

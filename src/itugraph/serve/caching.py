@@ -1,0 +1,276 @@
+"""HTTP caching for a read-only graph: a content-derived version, validators on GET answers
+(ETag, Last-Modified, 304 Not Modified, Cache-Control) and a bounded LRU of rendered answers,
+which repeated GETs are served from before they reach the router."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from email.utils import formatdate, mktime_tz, parsedate_tz
+
+import pyoxigraph as ox
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+BLANK_NODE = re.compile(rb"(^| )_:\S+", re.MULTILINE)
+ANSWER_KEY = "itugraph.answer"
+LONGEST_INDEXED_REQUEST = 2048
+
+
+def graph_version(store: ox.Store, extra: Iterable[bytes] = ()) -> str:
+    """SHA-256 over the store's sorted N-Quads (blank-node labels erased) and some extra bytes.
+
+    Blank-node labels are made up anew at each load, so they are left out to keep the version
+    the same across restarts and worker processes serving the same content.
+    """
+    digest = hashlib.sha256()
+    quads = BLANK_NODE.sub(rb"\1_:", store.dump(format=ox.RdfFormat.N_QUADS))
+    for line in sorted(quads.splitlines()):
+        digest.update(line + b"\n")
+    for chunk in extra:
+        digest.update(hashlib.sha256(chunk).digest())
+    return digest.hexdigest()
+
+
+def http_date(timestamp: float) -> str:
+    """A timestamp as an HTTP date (IMF-fixdate), to the second."""
+    return formatdate(int(timestamp), usegmt=True)
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """A rendered answer: body, media type and extra headers."""
+
+    body: bytes
+    media_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class AnswerResponse(Response):
+    """A response made from an answer of the cache, telling the middleware which one it is."""
+
+    def __init__(self, key: Hashable, answer: CachedAnswer) -> None:
+        super().__init__(answer.body, media_type=answer.media_type, headers=answer.headers)
+        self.key = key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message[ANSWER_KEY] = self.key
+            await send(message)
+
+        await super().__call__(scope, receive, tagged)
+
+
+class AnswerCache:
+    """A least-recently-used cache of answers, bounded in entries and in bytes of body."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[Hashable, CachedAnswer] = OrderedDict()
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self.evictions = 0
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self.entries
+
+    def get(self, key: Hashable) -> CachedAnswer | None:
+        """The answer stored under key (now the most recently used), or None."""
+        answer = self.entries.get(key)
+        if answer is None:
+            self.misses += 1
+            return None
+        self.entries.move_to_end(key)
+        self.hits += 1
+        return answer
+
+    def put(self, key: Hashable, answer: CachedAnswer) -> None:
+        """Store an answer, evicting the least recently used ones beyond the bounds.
+
+        An answer larger than a sixteenth of the byte bound is not stored, so that one large
+        answer cannot flush the cache.
+        """
+        if self.max_entries <= 0 or len(answer.body) * 16 > self.max_bytes:
+            return
+        previous = self.entries.pop(key, None)
+        if previous is not None:
+            self.size -= len(previous.body)
+        self.entries[key] = answer
+        self.size += len(answer.body)
+        while len(self.entries) > self.max_entries or self.size > self.max_bytes:
+            _, evicted = self.entries.popitem(last=False)
+            self.size -= len(evicted.body)
+            self.evictions += 1
+
+    async def answer(
+        self, key: Hashable, build: Callable[[], Awaitable[CachedAnswer | Response]]
+    ) -> Response:
+        """The cached answer for key, or build's: a CachedAnswer, which is stored, or an error
+        response, which is not."""
+        cached = self.get(key)
+        if cached is not None:
+            return AnswerResponse(key, cached)
+        built = await build()
+        if isinstance(built, CachedAnswer):
+            self.put(key, built)
+            return AnswerResponse(key, built)
+        return built
+
+    def clear(self) -> None:
+        """Forget every answer and reset the statistics."""
+        self.entries.clear()
+        self.size = self.hits = self.misses = self.evictions = 0
+
+
+def _etags(header: str) -> list[str]:
+    return [tag.strip().removeprefix("W/") for tag in header.split(",")]
+
+
+def _parse_date(value: str) -> float | None:
+    parsed = parsedate_tz(value)
+    return None if parsed is None else mktime_tz(parsed)
+
+
+class ConditionalGet:
+    """ASGI middleware: validators and freshness on successful GET answers, 304 for a client
+    that already holds the answer, and ``Cache-Control: no-store`` on every error.
+
+    The ETag is strong: a hash of the graph version, the path, the query string and the media
+    type of the answer. Answers that bring their own ETag (static files) keep it.
+
+    A GET answered from the answer cache is remembered by its request (scheme, Host, path,
+    query string, Accept: all an answer depends on); the same request again is answered from
+    the cache here, without routing, as long as the cache still holds the answer.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        version: str,
+        last_modified: float,
+        max_age: int,
+        cache: AnswerCache | None = None,
+    ) -> None:
+        self.app = app
+        self.version = version
+        self.last_modified_header = http_date(last_modified)
+        self.cache_control = f"public, max-age={max_age}"
+        self.cache = cache
+        self.requests: OrderedDict[tuple, tuple[Hashable, list[tuple[bytes, bytes]]]] = (
+            OrderedDict()
+        )
+
+    def etag(self, scope: Scope, media_type: str) -> str:
+        """The strong entity tag of one representation."""
+        path = scope.get("raw_path") or scope["path"].encode()
+        digest = hashlib.sha256(
+            b"\0".join(
+                (self.version.encode(), path, scope.get("query_string", b""), media_type.encode())
+            )
+        ).hexdigest()
+        return f'"{self.version[:16]}-{digest[:24]}"'
+
+    def not_modified(self, request: Headers, etag: str, last_modified: str | None) -> bool:
+        """Whether the client's validators match (If-None-Match first, else If-Modified-Since)."""
+        if_none_match = request.get("if-none-match")
+        if if_none_match is not None:
+            return if_none_match.strip() == "*" or etag.removeprefix("W/") in _etags(if_none_match)
+        since = request.get("if-modified-since")
+        if since is None or last_modified is None:
+            return False
+        since_time, modified = _parse_date(since), _parse_date(last_modified)
+        return since_time is not None and modified is not None and modified <= since_time
+
+    def signature(self, scope: Scope, request: Headers) -> tuple | None:
+        """What identifies a GET for the cache here, or None for a request it does not index."""
+        if scope["method"] != "GET" or self.cache is None or self.cache.max_entries <= 0:
+            return None
+        path = scope.get("raw_path") or scope["path"].encode()
+        query = scope.get("query_string", b"")
+        if len(path) + len(query) > LONGEST_INDEXED_REQUEST:
+            return None
+        return (scope.get("scheme"), request.get("host"), path, query, request.get("accept"))
+
+    def remember(self, signature: tuple, key: Hashable, headers: list[tuple[bytes, bytes]]) -> None:
+        """Note which cached answer, sent with which headers, a request was given."""
+        self.requests[signature] = (key, headers)
+        self.requests.move_to_end(signature)
+        while len(self.requests) > self.cache.max_entries:
+            self.requests.popitem(last=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Headers(scope=scope)
+        signature = self.signature(scope, request)
+        if signature is not None and signature in self.requests:
+            key, headers = self.requests[signature]
+            answer = self.cache.get(key)
+            if answer is not None:
+                await self.send_stored(request, headers, answer.body, send)
+                return
+            del self.requests[signature]
+        cacheable = scope["method"] in ("GET", "HEAD")
+        dropping = False
+
+        async def send_with_validators(message: Message) -> None:
+            nonlocal dropping
+            if message["type"] != "http.response.start":
+                if not (dropping and message["type"] == "http.response.body"):
+                    await send(message)
+                return
+            key = message.pop(ANSWER_KEY, None)
+            status = message["status"]
+            headers = MutableHeaders(scope=message)
+            if status >= 400:
+                headers["cache-control"] = "no-store"
+                for name in ("etag", "last-modified"):
+                    if name in headers:
+                        del headers[name]
+            elif cacheable and status in (200, 304):
+                if "etag" not in headers:
+                    headers["etag"] = self.etag(scope, headers.get("content-type", ""))
+                    headers["last-modified"] = self.last_modified_header
+                headers.setdefault("cache-control", self.cache_control)
+                if status == 200 and key is not None and signature is not None:
+                    self.remember(signature, key, list(headers.raw))
+                if status == 200 and self.not_modified(
+                    request, headers["etag"], headers.get("last-modified")
+                ):
+                    dropping = True
+                    await send(_not_modified(message, headers.raw))
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            await send(message)
+
+        await self.app(scope, receive, send_with_validators)
+
+    async def send_stored(
+        self, request: Headers, headers: list[tuple[bytes, bytes]], body: bytes, send: Send
+    ) -> None:
+        """Answer from the cache: the stored headers and body, or 304 when the client has it."""
+        stored = Headers(raw=headers)
+        start = {"type": "http.response.start", "status": 200, "headers": list(headers)}
+        if self.not_modified(request, stored["etag"], stored.get("last-modified")):
+            await send(_not_modified(start, headers))
+            body = b""
+        else:
+            await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+
+def _not_modified(start: Message, headers: list[tuple[bytes, bytes]]) -> Message:
+    """A 304 start message: the 200's headers without those that describe a body."""
+    kept = [(n, v) for n, v in headers if n not in (b"content-length", b"content-type")]
+    return {**start, "status": 304, "headers": kept}
