@@ -222,7 +222,7 @@ def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store
             ),
         ]
     store.extend(provenance)
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in list(store))
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 
 
