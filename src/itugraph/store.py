@@ -240,4 +240,17 @@ def open_store(
         return OxigraphStore(load_oxigraph(files))
     from .cache import cached_store
 
-    return OxigraphStore(cached_store(files, load_oxigraph))
+    return OxigraphStore(cached_store(files, _build_on_disk))
+
+
+def _build_on_disk(files: list[SourceFile], path: Path) -> ox.Store:
+    """Build in memory, then move into an on-disk store in one bulk load: loading each file
+    straight into the on-disk store ingests one batch per file and is several times slower."""
+    built = load_oxigraph(files)
+    dump = path.with_name(f"{path.name}.nq")
+    built.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+    del built
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    dump.unlink()
+    return store
