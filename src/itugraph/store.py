@@ -205,7 +205,7 @@ def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store
     for source in files:
         graph = ox.NamedNode(str(source.graph))
         try:
-            store.bulk_load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+            store.load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
         except SyntaxError as error:
             line = getattr(error, "lineno", None)
             raise DataFileError(source.path, line, f"Turtle syntax error: {error.msg}") from None
