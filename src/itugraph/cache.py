@@ -33,21 +33,39 @@ def cache_dir() -> Path:
     return Path(base) / "itugraph"
 
 
-def input_key(files: list[SourceFile]) -> str:
-    """A hash of every input: each file's named graph and bytes, and the cache format."""
+def file_digests(files: list[SourceFile]) -> list[str]:
+    """The SHA-256 of each file's bytes, in hex, in the order of ``files``."""
+    return [hashlib.sha256(source.path.read_bytes()).hexdigest() for source in files]
+
+
+def input_key(files: list[SourceFile], digests: list[str] | None = None) -> str:
+    """A hash of every input: each file's named graph and bytes, and the cache format
+    (``digests``, from file_digests, saves reading the files again)."""
     digest = hashlib.sha256(_FORMAT)
-    for source in files:
+    for source, file_digest in zip(files, digests or file_digests(files), strict=True):
         digest.update(str(source.graph).encode() + b"\0")
-        digest.update(hashlib.sha256(source.path.read_bytes()).digest())
+        digest.update(bytes.fromhex(file_digest))
     return digest.hexdigest()[:32]
 
 
-def cached_store(
-    files: list[SourceFile], build: Callable[[list[SourceFile], Path], ox.Store]
-) -> ox.Store:
-    """The store built from exactly these files, opened read-only; built first on a miss."""
+def complete_entries() -> list[Path]:
+    """The folders of the complete cache entries, most recently used first."""
     root = cache_dir()
-    entry = root / input_key(files)
+    if not root.exists():
+        return []
+    found = [p for p in _entries(root) if (p / "complete").exists()]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def cached_store(
+    files: list[SourceFile],
+    build: Callable[[list[SourceFile], Path], ox.Store],
+    key: str | None = None,
+) -> ox.Store:
+    """The store built from exactly these files, opened read-only; built first on a miss
+    (``key``, their input_key, saves hashing them again)."""
+    root = cache_dir()
+    entry = root / (key or input_key(files))
     if not (entry / "complete").exists():
         _build_entry(files, build, root, entry)
     return ox.Store.read_only(str(entry / "oxigraph"))

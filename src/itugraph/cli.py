@@ -112,26 +112,38 @@ def main(data_dir: Path | None, store: str, no_cache: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )
-def validate(fmt: str, output: Path | None) -> None:
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Validate the whole graph, not only what changed since the last report.",
+)
+def validate(fmt: str, output: Path | None, full: bool) -> None:
     """Validate the graph against the SHACL shapes (pySHACL, with the ontology's class hierarchy).
+
+    The report of unchanged inputs comes from the cache; after an edit, only the focus nodes the
+    edit can affect are validated again and merged into the last report (--full: everything).
 
     Exit status: 0 conforms, 1 violations, 2 cannot run (e.g. a data file does not parse).
 
     \b
     Examples:
       itugraph validate
+      itugraph validate --full
       itugraph validate --format json -o report.json
       itugraph validate --format junit -o report.xml     (for CI test reports)
       itugraph validate --format github                 (annotations in GitHub Actions)
     """
-    from .validate import validate as run_validation
+    from .incremental import ShapesFileError, validate_cached
 
     started = time.perf_counter()
-    dataset = _graph()
+    params = click.get_current_context().find_root().params
     try:
-        report = run_validation(dataset)
-    except DataFileError as error:
+        run = validate_cached(params.get("data_dir"), full, not params.get("no_cache"))
+    except ShapesFileError as error:
         _fail(f"cannot load the shapes: {error}")
+    except DataFileError as error:
+        _fail(f"cannot load the data: {error}")
+    report = run.report
     text = {
         "text": report.as_text,
         "turtle": report.as_turtle,
@@ -144,9 +156,7 @@ def validate(fmt: str, output: Path | None) -> None:
     else:
         click.echo(text, nl=False)
     if fmt == "text" and not output:
-        click.echo(
-            f"({len(dataset)} triples checked in {time.perf_counter() - started:.1f} s)", err=True
-        )
+        click.echo(run.summary(time.perf_counter() - started), err=True)
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .graph import ONTOLOGY_GRAPH, KnowledgeGraph, iter_named_graphs, parse_turtle
+from .graph import ONTOLOGY_GRAPH, KnowledgeGraph, SourceFile, iter_named_graphs, parse_turtle
 from .namespaces import RDF, SH, bind_prefixes
 from .resources import resource_path
 
@@ -142,20 +143,42 @@ def _short(graph: Graph, node: Node | None) -> str | None:
     return str(node)
 
 
+def first_statement(
+    sources: Iterable[SourceFile],
+    focus: Node,
+    shortened: str,
+    states: Callable[[URIRef], bool],
+    read_lines: Callable[[Path], list[str]] | None = None,
+) -> tuple[str | None, int | None]:
+    """The first data file (in load order) of a named graph stating something about the focus
+    node, and the line where the node's description starts in it, when one is found."""
+    for source in sources:
+        if source.graph == ONTOLOGY_GRAPH or not states(source.graph):
+            continue
+        lines = (
+            read_lines(source.path)
+            if read_lines
+            else source.path.read_text(encoding="utf-8").splitlines()
+        )
+        for number, line in enumerate(lines, 1):
+            if line.startswith((f"{shortened} ", f"<{focus}>")) or line == shortened:
+                return str(source.path), number
+        return str(source.path), None
+    return None, None
+
+
 def _first_statement(
     dataset: Dataset, focus: Node, shortened: str
 ) -> tuple[str | None, int | None]:
     """The data file and line where the focus node's description starts, when one is found."""
     if not isinstance(dataset, KnowledgeGraph):
         return None, None
-    for source in dataset.source_files:
-        if source.graph == ONTOLOGY_GRAPH or (focus, None, None) not in dataset.graph(source.graph):
-            continue
-        for number, line in enumerate(source.path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith((f"{shortened} ", f"<{focus}>")) or line == shortened:
-                return str(source.path), number
-        return str(source.path), None
-    return None, None
+    return first_statement(
+        dataset.source_files,
+        focus,
+        shortened,
+        lambda graph: (focus, None, None) in dataset.graph(graph),
+    )
 
 
 def _files_by_subject(dataset: Dataset) -> dict[Node, set[str]]:
@@ -170,6 +193,58 @@ def _files_by_subject(dataset: Dataset) -> dict[Node, set[str]]:
     return stated
 
 
+def result_order(result: ValidationResult) -> tuple[str, str, str, str]:
+    """The order of results in a report: by focus node, shape, component and value."""
+    return (result.focus, result.shape, result.component, result.value or "")
+
+
+def report_results(
+    report: Graph,
+    locate: Callable[[Node, str], tuple[str | None, int | None]],
+    files_of: Callable[[Node], tuple[str, ...]],
+    keep: Callable[[Node], bool] | None = None,
+) -> list[tuple[Node, ValidationResult]]:
+    """Every result of a pySHACL report graph (whose focus node ``keep`` accepts) with its focus
+    node; ``locate`` gives the file and line of a focus node (given with its short name),
+    ``files_of`` the files stating it."""
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        if keep is not None and not keep(focus):
+            continue
+        source_shape = report.value(node, SH.sourceShape)
+        component = report.value(node, SH.sourceConstraintComponent)
+        severity = report.value(node, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        file, line = locate(focus, _short(report, focus) or "")
+        result = ValidationResult(
+            file=file,
+            line=line,
+            focus=_short(report, focus) or "",
+            shape=_short(report, source_shape) or "",
+            component=_short(report, component) or "",
+            severity=str(severity).removeprefix(str(SH)),
+            message=messages[0] if messages else "",
+            path=_short(report, report.value(node, SH.resultPath)),
+            value=_short(report, report.value(node, SH.value)),
+            files=files_of(focus),
+        )
+        results.append((focus, result))
+    return results
+
+
+def run_shacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
+    """pySHACL as this project runs it (ontology mixed in, no inference, warnings and notes
+    allowed); returns whether the data conforms and the report graph."""
+    from pyshacl import validate as shacl_validate
+
+    conforms, report, _ = shacl_validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True
+    )
+    bind_prefixes(report.namespace_manager)
+    return bool(conforms), report
+
+
 def validate(
     dataset: Dataset, shapes: Graph | None = None, ontology: Graph | None = None
 ) -> ValidationReport:
@@ -180,37 +255,23 @@ def validate(
     RegionalOffice by the FieldOffice shape). No RDFS inference is run: it would type every
     object of itu:region as an itu:Region from the property's range and so hide sh:class errors.
     """
-    from pyshacl import validate as shacl_validate
+    return validate_focus_nodes(dataset, shapes, ontology)[0]
 
+
+def validate_focus_nodes(
+    dataset: Dataset, shapes: Graph | None = None, ontology: Graph | None = None
+) -> tuple[ValidationReport, list[Node]]:
+    """validate(), also returning the focus node of each result (in the report's order), which
+    the cache of reports needs to update one after an edit."""
     shapes = shapes if shapes is not None else load_shapes()
     ontology = ontology if ontology is not None else dataset.graph(ONTOLOGY_GRAPH)
-    data = union_of_data(dataset)
-    conforms, report, _ = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True
-    )
-    bind_prefixes(report.namespace_manager)
+    conforms, report = run_shacl(union_of_data(dataset), shapes, ontology)
     stated = _files_by_subject(dataset)
-    results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(node, SH.focusNode)
-        source_shape = report.value(node, SH.sourceShape)
-        component = report.value(node, SH.sourceConstraintComponent)
-        severity = report.value(node, SH.resultSeverity)
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
-        file, line = _first_statement(dataset, focus, _short(report, focus) or "")
-        results.append(
-            ValidationResult(
-                file=file,
-                line=line,
-                focus=_short(report, focus) or "",
-                shape=_short(report, source_shape) or "",
-                component=_short(report, component) or "",
-                severity=str(severity).removeprefix(str(SH)),
-                message=messages[0] if messages else "",
-                path=_short(report, report.value(node, SH.resultPath)),
-                value=_short(report, report.value(node, SH.value)),
-                files=tuple(sorted(stated.get(focus, ()))),
-            )
-        )
-    results.sort(key=lambda r: (r.focus, r.shape, r.component, r.value or ""))
-    return ValidationReport(conforms=bool(conforms), results=results, graph=report)
+    pairs = report_results(
+        report,
+        lambda focus, shortened: _first_statement(dataset, focus, shortened),
+        lambda focus: tuple(sorted(stated.get(focus, ()))),
+    )
+    pairs.sort(key=lambda pair: result_order(pair[1]))
+    results = [result for _, result in pairs]
+    return ValidationReport(conforms=conforms, results=results, graph=report), [f for f, _ in pairs]
