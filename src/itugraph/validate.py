@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -233,11 +234,16 @@ def report_results(
     return results
 
 
+def shacl_validate(*args: Any, **kwargs: Any) -> tuple:
+    """pySHACL's ``validate``, imported on first use (the engine a test may swap for another)."""
+    from pyshacl import validate as pyshacl_validate
+
+    return pyshacl_validate(*args, **kwargs)
+
+
 def run_shacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
     """pySHACL as this project runs it (ontology mixed in, no inference, warnings and notes
     allowed); returns whether the data conforms and the report graph."""
-    from pyshacl import validate as shacl_validate
-
     conforms, report, _ = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True
     )
