@@ -124,6 +124,15 @@ def test_report_names_file_and_shape(reference_only_data: Path):
     assert "A city is in exactly one country" in text
 
 
+def test_sparql_constraint_shows_its_own_message(reference_only_data: Path):
+    """Regression: a SPARQL constraint's result showed its node shape's IRI-pattern message."""
+    shutil.copy(FIXTURES / "broken" / "result-duplicate-ordinal.ttl", reference_only_data)
+    report = validate(load_graph(data_dir=reference_only_data))
+    messages = {r.message for r in report.results if r.component == "sh:SPARQLConstraintComponent"}
+    assert any("is stated twice" in m for m in messages), messages
+    assert not any(m.startswith("An expected result IRI is") for m in messages), messages
+
+
 def test_turtle_report_parses():
     report = validate(load_graph())
     Graph().parse(data=report.as_turtle(), format="turtle")

@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,21 @@ def result_order(result: ValidationResult) -> tuple[str, str, str, str]:
     return (result.focus, result.shape, result.component, result.value or "")
 
 
+@cache
+def _node_shape_messages() -> dict[Node, frozenset[str]]:
+    shapes = load_shapes()
+    return {
+        shape: frozenset(str(m) for m in shapes.objects(shape, SH.message))
+        for shape in set(shapes.subjects(SH.message, None))
+    }
+
+
+def _shape_messages(shape: Node) -> frozenset[str]:
+    """A shape's own sh:message. A SPARQL constraint's result carries its shape's message and
+    its own (SHACL 2.1.5, 5.3.2); the constraint's, which names the problem, is the one to show."""
+    return _node_shape_messages().get(shape, frozenset())
+
+
 def report_results(
     report: Graph,
     locate: Callable[[Node, str], tuple[str | None, int | None]],
@@ -217,6 +233,8 @@ def report_results(
         component = report.value(node, SH.sourceConstraintComponent)
         severity = report.value(node, SH.resultSeverity)
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        specific = [m for m in messages if m not in _shape_messages(source_shape)]
+        messages = specific or messages
         file, line = locate(focus, _short(report, focus) or "")
         result = ValidationResult(
             file=file,
