@@ -95,35 +95,12 @@ def load_rdflib(data: Path):
 
 
 def load_oxigraph(data: Path):
-    """A pyoxigraph Store holding the same Turtle files: each in its named graph, and all of them
-    in the default graph (a set, so the union without duplicates, as itugraph.store builds it)."""
-    import pyoxigraph as ox
+    """The pyoxigraph Store as the package builds it (itugraph.store.load_oxigraph): each file in
+    its named graph, the duplicate-free union as the default graph."""
+    from itugraph.graph import source_files
+    from itugraph.store import load_oxigraph as build
 
-    from itugraph.graph import source_files, source_slugs
-    from itugraph.namespaces import GRAPH, ID, PROV, RDF
-
-    store = ox.Store()
-    files = source_files(data)
-    for source in files:
-        for target in (ox.NamedNode(str(source.graph)), ox.DefaultGraph()):
-            store.bulk_load(path=source.path, format=ox.RdfFormat.TURTLE, to_graph=target)
-    extra = []
-    for slug in source_slugs(files):
-        graph = ox.NamedNode(str(GRAPH[slug]))
-        for target in (graph, ox.DefaultGraph()):
-            extra.append(
-                ox.Quad(graph, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), target)
-            )
-            extra.append(
-                ox.Quad(
-                    graph,
-                    ox.NamedNode(str(PROV.wasDerivedFrom)),
-                    ox.NamedNode(str(ID[f"document/{slug}"])),
-                    target,
-                )
-            )
-    store.extend(extra)
-    return store
+    return build(source_files(data))
 
 
 def _counts_rdflib(dataset) -> dict[str, int]:

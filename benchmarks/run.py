@@ -41,15 +41,15 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import _steps  # noqa: E402
+
 GRACE = 20.0
 ENGINES = ("rdflib", "oxigraph")
 
 
 def step_phases(step: str) -> list[str]:
     """The timed phases a step reports (besides ``prepare``)."""
-    sys.path.insert(0, str(HERE))
-    import _steps
-
     if step.startswith("queries-"):
         from itugraph.queries import catalogue
 
@@ -170,17 +170,7 @@ def run_cli(engine: str, data: Path, timeout: float) -> dict[str, Any]:
     return {"figures": figures, "maxrss_kib": figures["cold"]["maxrss_kib"]}
 
 
-STEP_ORDER = (
-    "load-rdflib",
-    "load-oxigraph",
-    "validate",
-    "queries-rdflib",
-    "queries-oxigraph",
-    "export-rdflib",
-    "export-oxigraph",
-    "cli-rdflib",
-    "cli-oxigraph",
-)
+STEP_ORDER = (*_steps.STEPS, "cli-rdflib", "cli-oxigraph")
 
 
 def bench_size(
@@ -548,9 +538,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:
-        sys.path.insert(0, str(HERE))
-        import _steps
-
         only = args.only.split(",") if args.only else None
         _steps.run(args.step, args.data, args.timeout, only)
         return 0
