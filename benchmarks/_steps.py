@@ -91,7 +91,7 @@ def load_rdflib(data: Path):
     """The graph as the package builds it: an rdflib Dataset, one named graph per file."""
     from itugraph.graph import load_graph
 
-    return load_graph(data_dir=data)
+    return load_graph(data)
 
 
 def load_oxigraph(data: Path):

@@ -34,7 +34,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory):
     """A data folder of two copies of the real documents, its manifest and its loaded graph."""
     out = tmp_path_factory.mktemp("bench") / f"k{COPIES}"
     manifest = generator.generate(out, copies=COPIES)
-    return out, manifest, load_graph(data_dir=out)
+    return out, manifest, load_graph(out)
 
 
 def _union(dataset) -> set:

@@ -53,7 +53,7 @@ def test_validate_conforms(run):
 
 def test_validate_json(run):
     result = run("validate", "--format", "json")
-    assert json.loads(result.output)["conforms"] is True
+    assert json.loads(result.stdout)["conforms"] is True
 
 
 def test_validate_reports_violations_with_exit_1(run, reference_only_data: Path):

@@ -53,7 +53,7 @@ def test_turtle_error_names_file_and_line(reference_only_data: Path):
         '@prefix itu: <https://w3id.org/itugraph/def#> .\n\nitu:x itu:y "unterminated .\n'
     )
     with pytest.raises(DataFileError) as caught:
-        load_graph(data_dir=reference_only_data)
+        load_graph(reference_only_data)
     assert caught.value.path == broken
     assert caught.value.line == 3
     assert str(caught.value).startswith(f"{broken}:3: Turtle syntax error")

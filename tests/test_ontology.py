@@ -94,10 +94,10 @@ def test_contradiction_is_reported_inconsistent(reference_only_data):
         "@prefix itu: <https://w3id.org/itugraph/def#> .\n"
         "<https://w3id.org/itugraph/id/region/AFR> a itu:Country .\n"
     )
-    report = check_consistency(load_graph(data_dir=reference_only_data))
+    report = check_consistency(load_graph(reference_only_data))
     assert not report.consistent
 
 
 @pytest.mark.reasoner
 def test_reference_data_alone_is_consistent(reference_only_data):
-    assert check_consistency(load_graph(data_dir=reference_only_data)).consistent
+    assert check_consistency(load_graph(reference_only_data)).consistent

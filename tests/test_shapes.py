@@ -37,7 +37,7 @@ def test_shipped_graph_conforms(graph):
 def test_broken_fixture_is_caught(fixture: Path, reference_only_data: Path):
     shape, component = expected(fixture)
     shutil.copy(fixture, reference_only_data / fixture.name)
-    report = validate(load_graph(data_dir=reference_only_data))
+    report = validate(load_graph(reference_only_data))
     caught = {(r.shape, r.component) for r in report.results}
     assert (shape, component) in caught, (
         f"{fixture.name}: expected {shape} / {component}, got:\n{report.as_text()}"
@@ -118,7 +118,7 @@ def test_report_names_file_and_shape(reference_only_data: Path):
     shutil.copy(
         FIXTURES / "broken" / "city-without-country.ttl", reference_only_data / "broken-city.ttl"
     )
-    text = validate(load_graph(data_dir=reference_only_data)).as_text()
+    text = validate(load_graph(reference_only_data)).as_text()
     assert "city:nairobi  (in broken-city.ttl)" in text, text
     assert "itush:City-inCountry" in text
     assert "A city is in exactly one country" in text
@@ -127,7 +127,7 @@ def test_report_names_file_and_shape(reference_only_data: Path):
 def test_sparql_constraint_shows_its_own_message(reference_only_data: Path):
     """Regression: a SPARQL constraint's result showed its node shape's IRI-pattern message."""
     shutil.copy(FIXTURES / "broken" / "result-duplicate-ordinal.ttl", reference_only_data)
-    report = validate(load_graph(data_dir=reference_only_data))
+    report = validate(load_graph(reference_only_data))
     messages = {r.message for r in report.results if r.component == "sh:SPARQLConstraintComponent"}
     assert any("is stated twice" in m for m in messages), messages
     assert not any(m.startswith("An expected result IRI is") for m in messages), messages

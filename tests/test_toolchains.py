@@ -118,7 +118,7 @@ def test_shipped_graph_conforms_under_both_engines(graph, pyshacl_report):
 def test_engines_agree_on_broken_fixture(fixture: Path, reference_only_data: Path):
     """pyshacl-turbo catches the fixture's declared error and reports what pySHACL reports."""
     shutil.copy(fixture, reference_only_data / fixture.name)
-    dataset = load_graph(data_dir=reference_only_data)
+    dataset = load_graph(reference_only_data)
     by_pyshacl, by_turbo = validate(dataset), with_turbo(dataset)
     only_pyshacl = sorted((results(by_pyshacl) - results(by_turbo)).elements())
     only_turbo = sorted((results(by_turbo) - results(by_pyshacl)).elements())

@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from .graph import parse_turtle
 from .namespaces import bind_prefixes
-from .resources import resource_path
+from .project import Project, as_project
 
 
 def leading_comments(text: str) -> list[str]:
@@ -33,9 +33,16 @@ def canonical_turtle(path: Path) -> str:
     return "\n".join(header) + ("\n" if header else "") + body.strip() + "\n"
 
 
-def curated_files(data_dir: Path | None = None) -> list[Path]:
-    """The curated Turtle files under data/ that are kept canonical."""
-    return sorted((data_dir or resource_path("data")).rglob("*.ttl"))
+def curated_files(project: Project | Path | None = None) -> list[Path]:
+    """The curated Turtle files kept canonical: those of the project's own data folders (not the
+    package's, which a data repository only reads)."""
+    project = as_project(project)
+    own = [
+        folder
+        for folder in project.data
+        if project.root is None or folder.is_relative_to(project.root)
+    ]
+    return sorted(path for folder in own or project.data for path in folder.rglob("*.ttl"))
 
 
 def format_files(paths: list[Path], check: bool = False) -> list[Path]:

@@ -12,6 +12,7 @@ import click
 from .canonical import curated_files, format_files
 from .export import EXPORT_FORMATS, write_atomic, write_output
 from .graph import DataFileError, load_graph
+from .project import Project, ProjectError, locate
 from .queries import REGION_CODES, QueryError, catalogue, get_query
 from .remote import (
     AUTH_SCHEMES,
@@ -33,10 +34,18 @@ def _fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
     sys.exit(code)
 
 
-def _graph():
-    data_dir = click.get_current_context().find_root().params.get("data_dir")
+def _project() -> Project:
+    """The folders this run reads: --data-dir, else the project around the current directory,
+    else the packaged data (see itugraph.project)."""
     try:
-        return load_graph(data_dir=data_dir)
+        return locate(_root_params().get("data_dir"))
+    except ProjectError as error:
+        _fail(str(error))
+
+
+def _graph():
+    try:
+        return load_graph(_project())
     except DataFileError as error:
         _fail(f"cannot load the data: {error}")
 
@@ -46,11 +55,17 @@ def _store():
     --no-cache."""
     from .store import open_store
 
-    params = click.get_current_context().find_root().params
+    params = _root_params()
     try:
-        return open_store(params.get("data_dir"), params["store"], not params["no_cache"])
+        return open_store(_project(), params["store"], not params["no_cache"])
     except DataFileError as error:
         _fail(f"cannot load the data: {error}")
+
+
+def _say_what_was_read(store) -> None:
+    """The line every checking run prints: how much was read, and from where."""
+    graphs = len(store.named_graphs())
+    click.echo(f"{len(store):,} triples in {graphs} graphs from {_project().describe()}", err=True)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -63,29 +78,53 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def _global_options(after_subcommand: bool = False) -> list[click.Option]:
+    """--data-dir, --store and --no-cache: given before the subcommand they set the run's
+    options; the copies every subcommand carries (``after_subcommand``) override them."""
+
+    def override(ctx: click.Context, param: click.Parameter, value):
+        if value not in (None, False):
+            ctx.find_root().params[param.name] = value
+
+    extra = {"expose_value": False, "callback": override} if after_subcommand else {}
+    return [
+        click.Option(
+            ["--data-dir"],
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            envvar=None if after_subcommand else "ITUGRAPH_DATA_DIR",
+            help="Data folder to read instead of the project's data/ (env ITUGRAPH_DATA_DIR). "
+            "Without it, the project folder around the current directory is used, else the "
+            "packaged data.",
+            **extra,
+        ),
+        click.Option(
+            ["--store"],
+            type=click.Choice(["oxigraph", "rdflib"]),
+            default=None if after_subcommand else "oxigraph",
+            show_default=not after_subcommand,
+            envvar=None if after_subcommand else "ITUGRAPH_STORE",
+            help="Engine that holds the graph for query, sparql and export (env ITUGRAPH_STORE).",
+            **extra,
+        ),
+        click.Option(
+            ["--no-cache"],
+            is_flag=True,
+            help="Parse the Turtle again instead of opening the store cached for these exact "
+            "inputs.",
+            **extra,
+        ),
+    ]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="itugraph")
-@click.option(
-    "--data-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="ITUGRAPH_DATA_DIR",
-    help="Curated data folder to load instead of the packaged data/ (env ITUGRAPH_DATA_DIR).",
-)
-@click.option(
-    "--store",
-    type=click.Choice(["oxigraph", "rdflib"]),
-    default="oxigraph",
-    show_default=True,
-    envvar="ITUGRAPH_STORE",
-    help="Engine that holds the graph for query, sparql and export (env ITUGRAPH_STORE).",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Parse the Turtle again instead of opening the store cached for these exact inputs.",
-)
 def main(data_dir: Path | None, store: str, no_cache: bool) -> None:
     """itugraph: a knowledge graph of the ITU's regional presence.
+
+    Every command reads the project folder around the current directory (one with
+    itugraph.toml, a [tool.itugraph] table in pyproject.toml, or ontology/, shapes/ and data/),
+    else the packaged graph; --data-dir names the data folder. The global options may also
+    follow the subcommand.
 
     \b
     Examples:
@@ -134,16 +173,46 @@ def validate(fmt: str, output: Path | None, full: bool) -> None:
       itugraph validate --format github                 (annotations in GitHub Actions)
     """
     from .incremental import ShapesFileError, validate_cached
+    from .validate import ValidationReport
 
     started = time.perf_counter()
-    params = click.get_current_context().find_root().params
+    params = _root_params()
+    project = _project()
     try:
-        run = validate_cached(params.get("data_dir"), full, not params.get("no_cache"))
-    except ShapesFileError as error:
-        _fail(f"cannot load the shapes: {error}")
+        run = validate_cached(project, full, not params.get("no_cache"))
+    except DataFileError as error:
+        what = "shapes" if isinstance(error, ShapesFileError) else "data"
+        if fmt in ("json", "junit", "github"):
+            _emit_report(ValidationReport.of_load_error(error), fmt, output)
+        _fail(f"cannot load the {what}: {error}")
+    _emit_report(run.report, fmt, output)
+    _say_what_was_read(_store())
+    if fmt == "text" and not output:
+        click.echo(run.summary(time.perf_counter() - started), err=True)
+    sys.exit(0 if run.report.conforms else EXIT_VIOLATIONS)
+
+
+def _conforming_report(otherwise: str):
+    """The cached validation's report of this run's inputs; exit 1 (the report on stderr) when
+    the graph does not conform."""
+    from .incremental import validate_cached
+
+    try:
+        run = validate_cached(_project(), use_cache=not _root_params()["no_cache"])
     except DataFileError as error:
         _fail(f"cannot load the data: {error}")
-    report = run.report
+    _say_what_was_read(_store())
+    if not run.report.conforms:
+        click.echo(run.report.as_text(), err=True)
+        _fail(f"the graph does not conform to its shapes; {otherwise}", EXIT_VIOLATIONS)
+    return run.report
+
+
+def _root_params() -> dict:
+    return click.get_current_context().find_root().params
+
+
+def _emit_report(report, fmt: str, output: Path | None) -> None:
     text = {
         "text": report.as_text,
         "turtle": report.as_turtle,
@@ -155,9 +224,6 @@ def validate(fmt: str, output: Path | None, full: bool) -> None:
         _write(text.encode("utf-8"), output)
     else:
         click.echo(text, nl=False)
-    if fmt == "text" and not output:
-        click.echo(run.summary(time.perf_counter() - started), err=True)
-    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
 
 
 @main.command("export")
@@ -193,7 +259,7 @@ def export_command(fmt: str, output: Path | None) -> None:
 @main.command("queries")
 def list_queries() -> None:
     """List the canned queries with the question each answers and its parameters."""
-    for query in catalogue().values():
+    for query in catalogue(_project()).values():
         click.echo(f"{query.name}\n  {query.title}: {query.question}")
         for p in query.parameters:
             need = "required" if p.required else f"default {p.default}" if p.default else "optional"
@@ -257,8 +323,7 @@ def _run(text: str, bindings: dict, remote: dict, where: str = ""):
     try:
         if url is None:
             return _store().query(text, bindings)
-        data_dir = click.get_current_context().find_root().params.get("data_dir")
-        endpoint = endpoint_for(url, published_graph_iris(data_dir), **remote)
+        endpoint = endpoint_for(url, published_graph_iris(_project()), **remote)
         return remote_query(endpoint, text, bindings)
     except QueryError as error:
         _fail(f"{where}{error}")
@@ -292,7 +357,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, **remote) -> None:
     """
     values = _parse_params(params)
     try:
-        canned = get_query(name)
+        canned = get_query(name, _project())
         bindings = canned.bindings(values)
     except QueryError as error:
         _fail(str(error))
@@ -367,8 +432,7 @@ def format_command(check: bool, files: tuple[Path, ...]) -> None:
     sorted, with the project's prefixes.
     """
     try:
-        data_dir = click.get_current_context().find_root().params.get("data_dir")
-        changed = format_files(list(files) or curated_files(data_dir), check=check)
+        changed = format_files(list(files) or curated_files(_project()), check=check)
     except DataFileError as error:
         _fail(str(error))
     for path in changed:
@@ -546,13 +610,9 @@ def serve(
     import uvicorn
 
     from .serve import ServerSettings, create_app
-    from .validate import validate as run_validation
 
+    _conforming_report("not serving it")
     dataset = _graph()
-    report = run_validation(dataset)
-    if not report.conforms:
-        click.echo(report.as_text(), err=True)
-        _fail("the graph does not conform to its shapes; not serving it", EXIT_VIOLATIONS)
     settings = ServerSettings(
         timeout=timeout,
         max_rows=max_rows,
@@ -607,11 +667,9 @@ def publish(endpoint: str, union_graph: str, user: str | None, password: str | N
       itugraph query regions --endpoint http://localhost:8890/sparql
     """
     from .remote import publish as publish_graph
-    from .validate import validate as run_validation
 
+    _conforming_report("fix it before publishing")
     dataset = _graph()
-    if not run_validation(dataset).conforms:
-        _fail("the graph does not conform to its shapes; fix it before publishing", EXIT_VIOLATIONS)
     try:
         report = publish_graph(dataset, endpoint, union_graph, user, password, timeout)
     except RemoteError as error:
@@ -659,14 +717,11 @@ def release(out_dir: Path, version: str | None, issued: str | None, endpoint: st
       itugraph release -o public/ --issued 2026-11-23 --endpoint https://example.org/sparql
     """
     from .release import build_release
-    from .validate import validate as run_validation
 
     if issued is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", issued):
         raise click.BadParameter("expected YYYY-MM-DD", param_hint="--issued")
+    report = _conforming_report("fix it before releasing")
     dataset = _graph()
-    report = run_validation(dataset)
-    if not report.conforms:
-        _fail("the graph does not conform to its shapes; fix it before releasing", EXIT_VIOLATIONS)
     if version is None:
         from .graph import ONTOLOGY_GRAPH
         from .namespaces import OWL
@@ -674,3 +729,15 @@ def release(out_dir: Path, version: str | None, issued: str | None, endpoint: st
         version = str(next(dataset.graph(ONTOLOGY_GRAPH).objects(None, OWL.versionInfo)))
     files = build_release(dataset, out_dir, version, issued, endpoint, report)
     click.echo(f"wrote {len(files)} files to {out_dir / version}")
+
+
+def _add_global_options(group: click.Group) -> None:
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _add_global_options(command)
+        else:
+            command.params.extend(_global_options(after_subcommand=True))
+
+
+main.params.extend(_global_options())
+_add_global_options(main)

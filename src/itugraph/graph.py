@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .namespaces import GRAPH, ID, PROV, RDF, bind_prefixes
-from .resources import resource_path
+from .project import Project, as_project, relative_path
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
@@ -23,7 +23,7 @@ class DataFileError(ValueError):
         self.path = path
         self.line = line
         self.message = message
-        where = f"{path}:{line}" if line else str(path)
+        where = f"{relative_path(path)}:{line}" if line else relative_path(path)
         super().__init__(f"{where}: {message}")
 
 
@@ -35,21 +35,24 @@ class SourceFile:
     graph: URIRef
 
 
-def source_files(
-    data_dir: Path | None = None, ontology_dir: Path | None = None
-) -> list[SourceFile]:
+def source_files(project: Project | Path | None = None) -> list[SourceFile]:
     """List every Turtle file of the graph with its named graph, ontology first.
 
-    ``data/reference/**`` loads into ``graph/reference``; ``data/{slug}.ttl`` and
-    ``data/{slug}/**.ttl`` into ``graph/{slug}``, the graph of source document ``{slug}``.
+    ``project`` is a Project, a data folder, or None for the project around the current
+    directory (see ``itugraph.project``). In each data folder, ``reference/**`` loads into
+    ``graph/reference``; ``{slug}.ttl`` and ``{slug}/**.ttl`` into ``graph/{slug}``, the graph
+    of source document ``{slug}``.
     """
-    data_dir = data_dir or resource_path("data")
-    ontology_dir = ontology_dir or resource_path("ontology")
-    files = [SourceFile(p, ONTOLOGY_GRAPH) for p in sorted(ontology_dir.glob("*.ttl"))]
-    for path in sorted(data_dir.rglob("*.ttl")):
-        top = path.relative_to(data_dir).parts[0]
-        slug = top.removesuffix(".ttl")
-        files.append(SourceFile(path, GRAPH[slug]))
+    project = as_project(project)
+    files = [
+        SourceFile(path, ONTOLOGY_GRAPH)
+        for folder in project.ontology
+        for path in sorted(folder.glob("*.ttl"))
+    ]
+    for folder in project.data:
+        for path in sorted(folder.rglob("*.ttl")):
+            slug = path.relative_to(folder).parts[0].removesuffix(".ttl")
+            files.append(SourceFile(path, GRAPH[slug]))
     return files
 
 
@@ -57,6 +60,18 @@ def source_slugs(files: list[SourceFile]) -> list[str]:
     """The slugs of the source documents among the named graphs (not ontology or reference)."""
     special = {ONTOLOGY_GRAPH, REFERENCE_GRAPH}
     return sorted({str(f.graph).removeprefix(str(GRAPH)) for f in files if f.graph not in special})
+
+
+def turtle_of(paths: list[Path]) -> bytes:
+    """One Turtle document of these files: the file itself when there is one, else their merged
+    statements."""
+    if len(paths) == 1:
+        return paths[0].read_bytes()
+    merged = Graph()
+    bind_prefixes(merged.namespace_manager)
+    for path in paths:
+        parse_turtle(path, merged)
+    return merged.serialize(format="turtle", encoding="utf-8")
 
 
 def parse_turtle(path: Path, into: Graph) -> None:
@@ -70,25 +85,30 @@ def parse_turtle(path: Path, into: Graph) -> None:
 
 
 class KnowledgeGraph(Dataset):
-    """The built graph: an rdflib Dataset (union default graph) that remembers its source files."""
+    """The built graph: an rdflib Dataset (union default graph) that remembers its source files
+    and the project they came from."""
 
-    def __init__(self, source_files: list[SourceFile] | None = None) -> None:
+    def __init__(
+        self, source_files: list[SourceFile] | None = None, project: Project | None = None
+    ) -> None:
         super().__init__(default_union=True)
         self.source_files = list(source_files or [])
+        self.project = project
 
     def files_of_graph(self, graph: URIRef) -> list[Path]:
         """The curated files whose statements make up a named graph."""
         return [f.path for f in self.source_files if f.graph == graph]
 
 
-def load_graph(data_dir: Path | None = None, ontology_dir: Path | None = None) -> KnowledgeGraph:
+def load_graph(project: Project | Path | None = None) -> KnowledgeGraph:
     """Load ontology and curated data into a Dataset whose default graph is the union.
 
     Each source document's statements sit in ``graph/{slug}``, which is described as derived
     from ``document/{slug}``, so every statement can be traced to the report that makes it.
     """
-    files = source_files(data_dir, ontology_dir)
-    dataset = KnowledgeGraph(files)
+    project = as_project(project)
+    files = source_files(project)
+    dataset = KnowledgeGraph(files, project)
     bind_prefixes(dataset.namespace_manager)
     for source in files:
         parse_turtle(source.path, dataset.graph(source.graph))

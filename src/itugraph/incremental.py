@@ -63,16 +63,18 @@ from .graph import (
     source_files,
 )
 from .namespaces import OWL, RDF, RDFS, SH, bind_prefixes
-from .resources import resource_path
+from .project import Project, as_project
 from .store import load_oxigraph, to_rdflib_term
 from .validate import (
     ValidationReport,
     ValidationResult,
     first_statement,
     load_shapes,
+    pinpoint,
     report_results,
     result_order,
     run_shacl,
+    shapes_files,
     validate,
     validate_focus_nodes,
 )
@@ -129,43 +131,51 @@ class ValidationRun:
 
 
 def validate_cached(
-    data_dir: Path | None = None, full: bool = False, use_cache: bool = True
+    project: Project | Path | None = None, full: bool = False, use_cache: bool = True
 ) -> ValidationRun:
     """Validate the graph, reusing the cached report of these inputs, else updating an earlier
     report incrementally, else (or with ``full``) validating everything; the report is saved
-    in the cache (which ``use_cache=False`` leaves alone, validating everything)."""
+    in the cache (which ``use_cache=False`` leaves alone, validating everything). Each result
+    gives the line of the offending statement."""
+    run = _validate_cached(project, full, use_cache)
+    run.report = pinpoint(run.report)
+    return run
+
+
+def _validate_cached(project: Project | Path | None, full: bool, use_cache: bool) -> ValidationRun:
     started = time.perf_counter()
+    project = as_project(project)
     if not use_cache:
-        dataset = load_graph(data_dir)
-        report = validate(dataset, _load_shapes())
+        dataset = load_graph(project)
+        report = validate(dataset, _load_shapes(project))
         seconds = time.perf_counter() - started
         return ValidationRun(report, "full", seconds, "--no-cache", triples=len(dataset))
-    files = source_files(data_dir)
+    files = source_files(project)
     digests = file_digests(files)
     key = input_key(files, digests)
-    inputs = Inputs.of(files, digests, validator_digest())
+    inputs = Inputs.of(files, digests, validator_digest(project))
     reason = ""
     if not full:
         cached = _cached_run(files, inputs, key, started)
         if cached is not None:
             return cached
         try:
-            return _incremental_run(files, inputs, key, started)
+            return _incremental_run(project, files, inputs, key, started)
         except (_FullRun, Unsupported) as why:
             reason = str(why)
         except DataFileError:
             reason = "a changed file does not parse"
         except OSError as error:
             reason = f"the cache cannot be used: {error}"
-    return _full_run(data_dir, files, inputs, key, started, reason)
+    return _full_run(project, files, inputs, key, started, reason)
 
 
-def validator_digest(shapes_dir: Path | None = None) -> str:
+def validator_digest(project: Project | None = None) -> str:
     """A hash of what decides a report besides the data: the shapes and the validator's code."""
     digest = hashlib.sha256(_FORMAT.encode())
     for package in ("itugraph", "pyshacl", "rdflib", "pyoxigraph"):
         digest.update(f"{package} {version(package)}\0".encode())
-    for path in sorted((shapes_dir or resource_path("shapes")).glob("*.ttl")):
+    for path in shapes_files(project):
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
 
@@ -312,15 +322,15 @@ def _cached_run(
 
 
 def _full_run(
-    data_dir: Path | None,
+    project: Project,
     files: list[SourceFile],
     inputs: Inputs,
     key: str,
     started: float,
     reason: str,
 ) -> ValidationRun:
-    dataset = load_graph(data_dir)
-    shapes = _load_shapes()
+    dataset = load_graph(project)
+    shapes = _load_shapes(project)
     report, focus_nodes = validate_focus_nodes(dataset, shapes)
     targets = 0
     try:
@@ -340,17 +350,17 @@ def _full_run(
     )
 
 
-def _load_shapes() -> Graph:
+def _load_shapes(project: Project) -> Graph:
     try:
-        return load_shapes()
+        return load_shapes(project)
     except DataFileError as error:
         raise ShapesFileError(error.path, error.line, error.message) from None
 
 
 def _incremental_run(
-    files: list[SourceFile], inputs: Inputs, key: str, started: float
+    project: Project, files: list[SourceFile], inputs: Inputs, key: str, started: float
 ) -> ValidationRun:
-    shapes = _load_shapes()
+    shapes = _load_shapes(project)
     analysis = _cached_analysis(shapes, inputs.validator)
     base = _base(inputs, key)
     changed = base.inputs.changed_graphs(inputs)
@@ -385,7 +395,7 @@ def _incremental_run(
     fresh = [
         (str(focus), locator.relocate(str(focus), result))
         for focus, result in report_results(
-            fresh_graph, _no_location, _no_files, lambda focus: str(focus) in affected_iris
+            fresh_graph, shapes, _no_location, _no_files, lambda focus: str(focus) in affected_iris
         )
     ]
     moved = base.inputs.moved_graphs(inputs)

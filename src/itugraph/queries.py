@@ -26,7 +26,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from .namespaces import ID, XSD
-from .resources import resource_path
+from .project import Project, as_project
 
 REGION_CODES = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
 
@@ -243,18 +243,21 @@ def load_query(path: Path) -> CannedQuery:
 
 
 @cache
-def _catalogue(queries_dir: Path) -> dict[str, CannedQuery]:
-    return {path.stem: load_query(path) for path in sorted(queries_dir.glob("*.rq"))}
+def _catalogue(folders: tuple[Path, ...]) -> dict[str, CannedQuery]:
+    return {
+        path.stem: load_query(path) for folder in folders for path in sorted(folder.glob("*.rq"))
+    }
 
 
-def catalogue(queries_dir: Path | None = None) -> dict[str, CannedQuery]:
-    """All canned queries by name."""
-    return dict(_catalogue(queries_dir or resource_path("queries")))
+def catalogue(project: Project | None = None) -> dict[str, CannedQuery]:
+    """All canned queries by name, from the project's query folders (a later folder's query
+    replaces an earlier one of the same name)."""
+    return dict(sorted(_catalogue(as_project(project).queries).items()))
 
 
-def get_query(name: str, queries_dir: Path | None = None) -> CannedQuery:
+def get_query(name: str, project: Project | None = None) -> CannedQuery:
     """One canned query by name; an unknown name lists the known ones."""
-    queries = catalogue(queries_dir)
+    queries = catalogue(project)
     if name not in queries:
         raise UnknownQueryError(name, sorted(queries))
     return queries[name]
@@ -298,13 +301,13 @@ def sparql(graph: Dataset, text: str, bindings: Mapping[str, Node] | None = None
 
 
 def run_query(
-    name: str, graph: Dataset | None = None, queries_dir: Path | None = None, **params: Any
+    name: str, graph: Dataset | None = None, project: Project | None = None, **params: Any
 ) -> Result:
-    """Run a canned query by name with keyword parameters, on the given graph or the built one."""
-    query = get_query(name, queries_dir)
+    """Run a canned query by name with keyword parameters, on the given graph or the project's."""
+    query = get_query(name, project)
     bindings = query.bindings(params)
     if graph is None:
         from .graph import load_graph
 
-        graph = load_graph()
+        graph = load_graph(project)
     return sparql(graph, query.text, bindings)

@@ -28,10 +28,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VANN, VOID, XSD
 from rdflib.paths import Path as PropertyPath
 
 from .export import write_atomic
-from .graph import iter_named_graphs
+from .graph import ONTOLOGY_GRAPH, iter_named_graphs, source_files, turtle_of
 from .namespaces import ENTITY_KINDS, ID, ITU, PROV, RDFS, SKOS, bind_prefixes
-from .resources import resource_path
-from .validate import ValidationReport, validate
+from .project import as_project
+from .validate import ValidationReport, shapes_files, validate
 
 BASE = "https://w3id.org/itugraph/"
 DQV = Namespace("http://www.w3.org/ns/dqv#")
@@ -443,9 +443,13 @@ def _write_release(
         "initiatives.jsonld",
         (json.dumps(initiatives, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode(),
     )
-    put("ontology.ttl", (resource_path("ontology") / "itugraph.ttl").read_bytes())
+    project = getattr(dataset, "project", None) or as_project(None)
+    put(
+        "ontology.ttl",
+        turtle_of([f.path for f in source_files(project) if f.graph == ONTOLOGY_GRAPH]),
+    )
     put("ontology.html", ontology_html(files["ontology.ttl"]))
-    put("shapes.ttl", (resource_path("shapes") / "itugraph-shapes.ttl").read_bytes())
+    put("shapes.ttl", turtle_of(shapes_files(project)))
     report = report or validate(dataset)
     report_graph = Graph()
     bind_prefixes(report_graph.namespace_manager)

@@ -25,6 +25,7 @@ from rdflib.term import Node
 from .export import serialize
 from .graph import iter_named_graphs, source_files
 from .namespaces import GRAPH
+from .project import Project
 from .queries import with_values
 
 if TYPE_CHECKING:
@@ -237,6 +238,6 @@ def _rdf_format(content_type: str) -> str:
     }.get(media, "turtle")
 
 
-def published_graph_iris(data_dir: Path | None = None) -> list[str]:
-    """The IRIs of the source graphs ``publish`` puts on a server for this data folder."""
-    return sorted({str(source.graph) for source in source_files(data_dir)})
+def published_graph_iris(project: Project | Path | None = None) -> list[str]:
+    """The IRIs of the source graphs ``publish`` puts on a server for this project."""
+    return sorted({str(source.graph) for source in source_files(project)})

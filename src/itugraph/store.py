@@ -17,8 +17,16 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from .export import EXPORT_FORMATS, serialize
-from .graph import DataFileError, SourceFile, load_graph, source_files, source_slugs
+from .graph import (
+    DataFileError,
+    SourceFile,
+    iter_named_graphs,
+    load_graph,
+    source_files,
+    source_slugs,
+)
 from .namespaces import GRAPH, ID, PROV, RDF, bind_prefixes
+from .project import Project
 from .queries import SparqlSyntaxError, with_values
 
 #: The store backends: pyoxigraph (the default) and rdflib.
@@ -134,6 +142,10 @@ class GraphStore(ABC):
     def __len__(self) -> int:
         """The number of distinct triples in the union."""
 
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the non-empty named graphs, sorted."""
+
 
 class RdflibStore(GraphStore):
     """rdflib's in-memory Dataset: the reference implementation, and what pySHACL validates."""
@@ -153,6 +165,9 @@ class RdflibStore(GraphStore):
 
     def __len__(self) -> int:
         return len(self.dataset)
+
+    def named_graphs(self) -> list[str]:
+        return [str(g.identifier) for g in iter_named_graphs(self.dataset)]
 
 
 #: Our export format names -> pyoxigraph formats.
@@ -197,6 +212,9 @@ class OxigraphStore(GraphStore):
     def __len__(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
+    def named_graphs(self) -> list[str]:
+        return sorted(graph.value for graph in self.store.named_graphs())
+
 
 def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store:
     """Parse the curated Turtle natively into a pyoxigraph Store laid out like the rdflib Dataset:
@@ -227,15 +245,15 @@ def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store
 
 
 def open_store(
-    data_dir: Path | None = None, backend: str = "oxigraph", use_cache: bool = True
+    project: Project | Path | None = None, backend: str = "oxigraph", use_cache: bool = True
 ) -> GraphStore:
     """The built graph in the chosen backend. With pyoxigraph and the cache on, the store built
     from these exact inputs is opened read-only from the cache instead of parsing the Turtle."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown store {backend!r}; expected one of {', '.join(BACKENDS)}")
     if backend == "rdflib":
-        return RdflibStore(load_graph(data_dir))
-    files = source_files(data_dir)
+        return RdflibStore(load_graph(project))
+    files = source_files(project)
     if not use_cache:
         return OxigraphStore(load_oxigraph(files))
     from .cache import cached_store

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
-from functools import cache
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .graph import ONTOLOGY_GRAPH, KnowledgeGraph, SourceFile, iter_named_graphs, parse_turtle
+from .graph import (
+    ONTOLOGY_GRAPH,
+    DataFileError,
+    KnowledgeGraph,
+    SourceFile,
+    iter_named_graphs,
+    parse_turtle,
+)
 from .namespaces import RDF, SH, bind_prefixes
-from .resources import resource_path
+from .project import Project, as_project, relative_path
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,22 @@ class ValidationReport:
     results: list[ValidationResult] = field(default_factory=list)
     graph: Graph = field(default_factory=Graph, repr=False)
 
+    @classmethod
+    def of_load_error(cls, error: DataFileError) -> ValidationReport:
+        """A failing report of one file that cannot be read, so that CI formats (JUnit, GitHub
+        annotations, JSON) show a syntax error with its file and line like a violation."""
+        result = ValidationResult(
+            focus=relative_path(error.path),
+            shape="Turtle parser",
+            component="syntax error",
+            severity="Violation",
+            message=error.message,
+            files=(error.path.name,),
+            file=str(error.path),
+            line=error.line,
+        )
+        return cls(conforms=False, results=[result])
+
     def as_text(self) -> str:
         """A report for people, grouped by focus node."""
         if self.conforms and not self.results:
@@ -52,7 +75,9 @@ class ValidationReport:
             by_focus.setdefault(result.focus, []).append(result)
         for focus, results in sorted(by_focus.items()):
             files = sorted({f for r in results for f in r.files})
-            lines.append(f"\n{focus}" + (f"  (in {', '.join(files)})" if files else ""))
+            located = [r for r in results if r.file and r.line]
+            at = f" at {relative_path(located[0].file)}:{located[0].line}" if located else ""
+            lines.append(f"\n{focus}" + (f"  (in {', '.join(files)}){at}" if files else at))
             for r in results:
                 detail = ", ".join(
                     f"{k} {v}" for k, v in (("path", r.path), ("value", r.value)) if v is not None
@@ -91,7 +116,12 @@ class ValidationReport:
             case = ElementTree.SubElement(
                 suite, "testcase", classname=r.focus, name=f"{r.shape} ({r.component})"
             )
-            detail = f"{r.message}\nfocus {r.focus}; path {r.path}; value {r.value}; in {', '.join(r.files)}"
+            if r.file:
+                case.set("file", relative_path(r.file))
+            if r.line:
+                case.set("line", str(r.line))
+            at = f" at {relative_path(r.file)}:{r.line}" if r.file and r.line else ""
+            detail = f"{r.message}\nfocus {r.focus}; path {r.path}; value {r.value}; in {', '.join(r.files)}{at}"
             if r.severity == "Violation":
                 ElementTree.SubElement(
                     case, "failure", message=r.message, type=r.component
@@ -105,7 +135,8 @@ class ValidationReport:
         lines = []
         for r in self.results:
             level = {"Violation": "error", "Warning": "warning"}.get(r.severity, "notice")
-            location = ",".join(f"{k}={v}" for k, v in (("file", r.file), ("line", r.line)) if v)
+            file = relative_path(r.file) if r.file else None
+            location = ",".join(f"{k}={v}" for k, v in (("file", file), ("line", r.line)) if v)
             text = f"{r.focus}: {r.message} [{r.shape}]".replace("%", "%25").replace("\n", "%0A")
             lines.append(f"::{level} {location}::{text}" if location else f"::{level}::{text}")
         return "\n".join(lines) + ("\n" if lines else "")
@@ -115,11 +146,43 @@ class ValidationReport:
         return self.graph.serialize(format="turtle")
 
 
-def load_shapes(shapes_dir: Path | None = None) -> Graph:
-    """Load every Turtle file of the shapes folder into one graph."""
+def shapes_files(project: Project | None = None) -> list[Path]:
+    """The Turtle files of the project's shapes folders, in load order."""
+    return [path for folder in as_project(project).shapes for path in sorted(folder.glob("*.ttl"))]
+
+
+def pinpoint(report: ValidationReport) -> ValidationReport:
+    """The report with each result's line moved from the start of its focus node's description
+    to the statement of the offending property, where that description states it."""
+    return replace(report, results=[_pinpoint(r) for r in report.results])
+
+
+def _pinpoint(result: ValidationResult) -> ValidationResult:
+    if not (result.file and result.line and result.path):
+        return result
+    lines = _file_lines(result.file)
+    statement = re.compile(rf"(^|[\s;]){re.escape(result.path)}\s")
+    for number in range(result.line, len(lines) + 1):
+        text = lines[number - 1]
+        if number > result.line and not text[:1].isspace():
+            break
+        if statement.search(text):
+            return replace(result, line=number)
+    return result
+
+
+def _file_lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def load_shapes(project: Project | None = None) -> Graph:
+    """Load every Turtle file of the project's shapes folders into one graph."""
     shapes = Graph()
     bind_prefixes(shapes.namespace_manager)
-    for path in sorted((shapes_dir or resource_path("shapes")).glob("*.ttl")):
+    for path in shapes_files(project):
         parse_turtle(path, shapes)
     return shapes
 
@@ -200,30 +263,19 @@ def result_order(result: ValidationResult) -> tuple[str, str, str, str]:
     return (result.focus, result.shape, result.component, result.value or "")
 
 
-@cache
-def _node_shape_messages() -> dict[Node, frozenset[str]]:
-    shapes = load_shapes()
-    return {
-        shape: frozenset(str(m) for m in shapes.objects(shape, SH.message))
-        for shape in set(shapes.subjects(SH.message, None))
-    }
-
-
-def _shape_messages(shape: Node) -> frozenset[str]:
-    """A shape's own sh:message. A SPARQL constraint's result carries its shape's message and
-    its own (SHACL 2.1.5, 5.3.2); the constraint's, which names the problem, is the one to show."""
-    return _node_shape_messages().get(shape, frozenset())
-
-
 def report_results(
     report: Graph,
+    shapes: Graph,
     locate: Callable[[Node, str], tuple[str | None, int | None]],
     files_of: Callable[[Node], tuple[str, ...]],
     keep: Callable[[Node], bool] | None = None,
 ) -> list[tuple[Node, ValidationResult]]:
     """Every result of a pySHACL report graph (whose focus node ``keep`` accepts) with its focus
     node; ``locate`` gives the file and line of a focus node (given with its short name),
-    ``files_of`` the files stating it."""
+    ``files_of`` the files stating it.
+
+    A SPARQL constraint's result carries its node shape's sh:message and its own (SHACL 2.1.5,
+    5.3.2); the constraint's, which names the problem, is the one shown."""
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
@@ -233,7 +285,8 @@ def report_results(
         component = report.value(node, SH.sourceConstraintComponent)
         severity = report.value(node, SH.resultSeverity)
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
-        specific = [m for m in messages if m not in _shape_messages(source_shape)]
+        own = {str(m) for m in shapes.objects(source_shape, SH.message)}
+        specific = [m for m in messages if m not in own]
         messages = specific or messages
         file, line = locate(focus, _short(report, focus) or "")
         result = ValidationResult(
@@ -287,12 +340,13 @@ def validate_focus_nodes(
 ) -> tuple[ValidationReport, list[Node]]:
     """validate(), also returning the focus node of each result (in the report's order), which
     the cache of reports needs to update one after an edit."""
-    shapes = shapes if shapes is not None else load_shapes()
+    shapes = shapes if shapes is not None else load_shapes(getattr(dataset, "project", None))
     ontology = ontology if ontology is not None else dataset.graph(ONTOLOGY_GRAPH)
     conforms, report = run_shacl(union_of_data(dataset), shapes, ontology)
     stated = _files_by_subject(dataset)
     pairs = report_results(
         report,
+        shapes,
         lambda focus, shortened: _first_statement(dataset, focus, shortened),
         lambda focus: tuple(sorted(stated.get(focus, ()))),
     )
