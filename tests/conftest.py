@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from decimal import Decimal
@@ -104,6 +106,37 @@ def private_cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ITUGRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("itugraph-cache")))
         yield
+
+
+REPOSITORY = Path(__file__).parents[1]
+
+
+def copy_of_repository(target: Path, *extra: str) -> Path:
+    """A copy of the repository's graph (data, ontology, shapes, queries and pyproject.toml, plus
+    ``extra`` files or folders) in ``target``, for commands run inside it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("data", "ontology", "shapes", "queries", "pyproject.toml", *extra):
+        source = REPOSITORY / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+def command_environment() -> dict[str, str]:
+    """The environment for a shell run in a test: this interpreter's ``itugraph`` first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("ITUGRAPH_DATA_DIR", None)
+    return env
+
+
+def itugraph(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run the ``itugraph`` command in ``cwd`` as a user would, capturing its output."""
+    return subprocess.run(
+        ["itugraph", *args], cwd=cwd, env=command_environment(), capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from rdflib import URIRef
 
 from itugraph.graph import GRAPH, load_graph
 from itugraph.queries import run_query
+from itugraph.sources import source_documents
 from itugraph.validate import validate
 
 COPIES = 2
@@ -51,7 +52,7 @@ def test_generated_folder_has_one_file_per_document_and_copy(generated) -> None:
     """Each copy of each source document is its own file, hence its own named graph."""
     out, manifest, dataset = generated
     documents = sorted(p.stem for p in Path(out).glob("*.ttl"))
-    assert len(documents) == manifest.documents == 5 * COPIES
+    assert len(documents) == manifest.documents == len(source_documents()) * COPIES
     graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert {str(GRAPH[slug]) for slug in documents} <= graphs
     assert (out / "reference" / "regions.ttl").read_bytes() == (

@@ -9,19 +9,21 @@ from rdflib import URIRef
 
 from itugraph.graph import DataFileError, load_graph, source_files
 from itugraph.namespaces import GRAPH, ID, ITU, PROV, RDF
-from itugraph.resources import resource_path
+from itugraph.project import locate
+from itugraph.sources import source_documents
 
-SOURCE_SLUGS = sorted(p.stem for p in (resource_path("data") / "sources").glob("*.txt"))
+SOURCE_SLUGS = sorted(document.slug for document in source_documents())
 
 
-def test_five_sources():
-    assert SOURCE_SLUGS == [
-        "council-2024-regional-presence",
-        "cwg-fhr-bdt-regional-presence",
-        "tdag-2025-rpm-coordination",
-        "tsag-2020-regional-offices",
-        "tsag-2025-regional-offices",
-    ]
+def test_the_manifest_lists_every_source_document_and_nothing_else():
+    """data/sources/README.md is the list of sources: every copy in data/sources/ is in it once,
+    and each listed document has its data file (data/{slug}.ttl)."""
+    (data,) = locate().data
+    on_disk = sorted(p.stem for p in (data / "sources").iterdir() if p.name != "README.md")
+    assert on_disk == SOURCE_SLUGS, "fix data/sources/README.md"
+    assert len(set(SOURCE_SLUGS)) == len(SOURCE_SLUGS)
+    assert [s for s in SOURCE_SLUGS if not (data / f"{s}.ttl").is_file()] == []
+    assert len(SOURCE_SLUGS) >= 5
 
 
 @pytest.mark.parametrize("slug", SOURCE_SLUGS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Literal
 
@@ -9,15 +11,19 @@ from itugraph.namespaces import ID
 from itugraph.queries import (
     PARAMETER_TYPES,
     ParameterError,
+    QueryError,
     SparqlSyntaxError,
     UnknownQueryError,
     catalogue,
     get_query,
+    load_query,
     run_query,
     sparql,
 )
+from itugraph.resources import resource_path
 
 QUERIES = sorted(catalogue())
+QUERY_FILES = sorted(path.name for path in resource_path("queries").glob("*.rq"))
 
 
 @pytest.mark.parametrize("name", QUERIES)
@@ -176,3 +182,114 @@ def test_region_summary_class_hierarchy_is_one_level_deep(graph, top):
         f"SELECT ?c WHERE {{ ?c rdfs:subClassOf/rdfs:subClassOf+ itu:{top} }}",
     )
     assert list(deeper) == []
+
+
+@pytest.mark.parametrize("file_name", QUERY_FILES)
+def test_shipped_query_header_is_strictly_valid(file_name):
+    path = resource_path("queries") / file_name
+    query = load_query(path)
+    assert query.name == path.stem
+    assert all(parameter.description for parameter in query.parameters)
+
+
+def test_shipped_query_files_are_the_catalogue():
+    assert [Path(name).stem for name in QUERY_FILES] == QUERIES
+
+
+def test_field_offices_region_description_is_whole():
+    (region,) = get_query("field-offices").parameters
+    assert region.name == "region"
+    assert (
+        region.description == "only the offices of this BDT region (AFR, AMS, ARB, ASP, CIS, EUR)"
+    )
+
+
+@pytest.mark.parametrize("name", ["targets", "target-gaps", "target-coverage"])
+def test_target_kind_description_is_whole(name):
+    kind = next(p for p in get_query(name).parameters if p.name == "kind")
+    assert kind.description == "which targets, sdg wsis or gdc"
+    assert [choice for choice, _ in kind.choices] == ["sdg", "wsis", "gdc"]
+
+
+PARAMETER_KEYS = "type, description, example, default, required, choices"
+
+
+def _write_query(tmp_path: Path, *header: str) -> Path:
+    path = tmp_path / "cut.rq"
+    lines = [f"#+ {line}" for line in header]
+    path.write_text("\n".join([*lines, "SELECT ?region WHERE { ?region ?p ?o }", ""]), "utf-8")
+    return path
+
+
+def test_flow_mapping_cut_by_a_comma_names_file_parameter_and_stray_key(tmp_path):
+    path = _write_query(
+        tmp_path,
+        "title: Cut",
+        "question: Is the description cut?",
+        "params:",
+        "  region: {type: region, example: ASP, description: only this region (AFR, AMS)}",
+    )
+    with pytest.raises(QueryError) as caught:
+        load_query(path)
+    assert str(caught.value) == (
+        f"{path}: parameter 'region': unknown key 'AMS)' (it has no value: a comma in an "
+        "unquoted value of a {…} mapping starts a new key; quote the value); "
+        f"allowed keys: {PARAMETER_KEYS}"
+    )
+    assert "\n" not in str(caught.value)
+
+
+def test_quoted_flow_mapping_value_keeps_its_commas(tmp_path):
+    path = _write_query(
+        tmp_path,
+        "title: Quoted",
+        "question: Is the description whole?",
+        "params:",
+        '  region: {type: region, example: ASP, description: "only this region (AFR, AMS)"}',
+    )
+    (region,) = load_query(path).parameters
+    assert region.description == "only this region (AFR, AMS)"
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            ["title: T", "question: Q?", "tags: [a]"],
+            "header: unknown key 'tags'; allowed keys: title, question, params",
+        ),
+        (["title:", "question: Q?"], "header: 'title' is empty; it must be a non-empty text"),
+        (["title: T", "question: ''"], "header: 'question' is empty; it must be a non-empty text"),
+        (["title: T"], "header lacks question"),
+        (
+            ["title: T", "question: Q?", "params:", "  region: {type: region, description: }"],
+            "parameter 'region': 'description' is empty; it must be a non-empty text",
+        ),
+        (
+            ["title: T", "question: Q?", "params:", "  region: {type: region}"],
+            "parameter 'region': lacks 'description'",
+        ),
+        (
+            ["title: T", "question: Q?", "params:", "  region: region"],
+            "parameter 'region': spec must be a mapping with keys "
+            f"{PARAMETER_KEYS}; not str 'region'",
+        ),
+        (
+            ["title: T", "question: Q?", "params:", "  region:"],
+            f"parameter 'region': spec must be a mapping with keys {PARAMETER_KEYS}; it is empty",
+        ),
+        (
+            ["title: T", "question: Q?", "params:", "  region: {type: region, description: d, exmaple: AFR}"],
+            f"parameter 'region': unknown key 'exmaple'; allowed keys: {PARAMETER_KEYS}",
+        ),
+        (
+            ["title: T", "question: Q?", "params:", "  region: {type: region, description: d, required: yes please}"],
+            "parameter 'region': 'required' must be true or false, not 'yes please'",
+        ),
+    ],
+)  # fmt: skip
+def test_strict_header_errors_name_file_parameter_and_key(tmp_path, header, message):
+    path = _write_query(tmp_path, *header)
+    with pytest.raises(QueryError) as caught:
+        load_query(path)
+    assert str(caught.value) == f"{path}: {message}"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 import pytest
 from rdflib import Literal
 
 from itugraph.namespaces import DCTERMS, GRAPH, ITU, RDFS
-from itugraph.resources import resource_path
+from itugraph.sources import SourceDocument, source_documents
 
-SOURCES = resource_path("data") / "sources"
+DOCUMENTS = source_documents()
+SOURCES = DOCUMENTS[0].path.parent
 QUOTED = (DCTERMS.title, ITU.objective, DCTERMS.description)
 #: Word-processor markup in the text files that is not part of any quotation.
 FOOTNOTES = re.compile(r"\[footnoteRef:\d+\]|\[\d+:[^\]]*\]")
@@ -22,18 +22,12 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", FOOTNOTES.sub("", text)).strip()
 
 
-def recorded_checksums() -> dict[str, str]:
-    readme = (SOURCES / "README.md").read_text(encoding="utf-8")
-    return {
-        name: digest for digest, name in re.findall(r"`([0-9a-f]{64})` \| `([\w.-]+\.txt)`", readme)
-    }
-
-
-@pytest.mark.parametrize("path", sorted(SOURCES.glob("*.txt")), ids=lambda p: p.name)
-def test_source_is_byte_identical_to_its_recorded_checksum(path: Path):
-    expected = recorded_checksums().get(path.name)
-    assert expected, f"{path.name} has no checksum in data/sources/README.md"
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == expected
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda d: d.path.name)
+def test_source_is_byte_identical_to_its_recorded_checksum(document: SourceDocument):
+    assert document.intact(), (
+        f"{document.path} is not the file whose SHA-256 data/sources/README.md records "
+        f"({hashlib.sha256(document.path.read_bytes()).hexdigest()} != {document.sha256})"
+    )
 
 
 def quoted_literals(graph, slug):
@@ -44,7 +38,7 @@ def quoted_literals(graph, slug):
                 yield subject, predicate, text
 
 
-SLUGS = sorted(p.stem for p in SOURCES.glob("*.txt"))
+SLUGS = sorted(d.slug for d in DOCUMENTS)
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -73,7 +73,8 @@ def test_native_load_holds_the_datasets_quads(graph, oxigraph_store):
 
 def test_union_default_graph_has_no_duplicates(graph, oxigraph_store):
     """The default graph is the union of the sources, each triple once (as rdflib's union)."""
-    assert len(oxigraph_store) == len(RdflibStore(graph)) == 5548
+    distinct = {triple for named in graph.graphs() for triple in named}
+    assert len(oxigraph_store) == len(RdflibStore(graph)) == len(distinct) > 5000
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

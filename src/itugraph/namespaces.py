@@ -1,4 +1,4 @@
-"""Namespaces of the data contract (see DESIGN.md): ontology terms, instances, named graphs, shapes."""
+"""Namespaces of the data contract (see docs/design.md): ontology terms, instances, named graphs, shapes."""
 
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, NamespaceManager

@@ -7,6 +7,10 @@ A query file starts with comment lines ``#+ key: value`` forming a YAML document
     #+ params:
     #+   region: {type: region, default: null, example: ASP, description: only this region}
 
+The header is checked strictly (HEADER_KEYS, PARAMETER_KEYS): an unknown key fails, so a value
+with a comma inside ``{…}`` must be quoted (``description: "AFR, AMS or ARB"``); unquoted, YAML
+cuts it at the comma and reads the rest as keys.
+
 Each parameter is a SPARQL variable of the same name; its value is parsed by its type into an
 RDF term and bound (initBindings), never pasted into the query text.
 """
@@ -189,18 +193,105 @@ class CannedQuery:
         return bound
 
 
+HEADER_KEYS = ("title", "question", "params")
+"""The keys a query header may have; title and question are required."""
+
+PARAMETER_KEYS = ("type", "description", "example", "default", "required", "choices")
+"""The keys a parameter spec may have; type and description are required."""
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _check_text(path: Path, where: str, key: str, value: Any) -> str:
+    """A required text value: a non-empty string (a YAML number or date is not one)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise QueryError(f"{path}: {where}{key!r} is empty; it must be a non-empty text")
+    if not isinstance(value, str):
+        raise QueryError(
+            f"{path}: {where}{key!r} must be a text, not {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def _check_keys(path: Path, where: str, mapping: Mapping, allowed: tuple[str, ...]) -> None:
+    unknown = [key for key in mapping if key not in allowed]
+    if unknown:
+        key = unknown[0]
+        hint = (
+            " (it has no value: a comma in an unquoted value of a {…} mapping starts a new key;"
+            " quote the value)"
+            if mapping[key] is None
+            else ""
+        )
+        raise QueryError(
+            f"{path}: {where}unknown key {key!r}{hint}; allowed keys: {', '.join(allowed)}"
+        )
+
+
 def parse_header(path: Path, text: str) -> dict[str, Any]:
-    """Read the ``#+`` YAML header of a query file."""
+    """Read and check the ``#+`` YAML header of a query file.
+
+    Strict: only the keys in HEADER_KEYS and, per parameter, PARAMETER_KEYS; title, question and
+    every parameter's description must be non-empty text. A comma inside an unquoted value of a
+    flow mapping (``{description: a, b}``) makes YAML read ``b`` as a key, which fails here.
+    """
     header = "\n".join(
         line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+"
     )
     try:
-        meta = yaml.safe_load(header) or {}
+        meta = yaml.safe_load(header)
     except yaml.YAMLError as error:
-        raise QueryError(f"{path}: header is not valid YAML: {error}") from None
+        raise QueryError(f"{path}: header is not valid YAML: {_one_line(error)}") from None
+    if meta is None:
+        raise QueryError(f"{path}: no '#+' header; it needs at least title and question")
+    if not isinstance(meta, dict):
+        raise QueryError(
+            f"{path}: header must be a mapping of {', '.join(HEADER_KEYS)}, "
+            f"not {type(meta).__name__}"
+        )
+    _check_keys(path, "header: ", meta, HEADER_KEYS)
     missing = [key for key in ("title", "question") if key not in meta]
     if missing:
         raise QueryError(f"{path}: header lacks {', '.join(missing)}")
+    for key in ("title", "question"):
+        _check_text(path, "header: ", key, meta[key])
+    params = meta.get("params", {})
+    if not isinstance(params, dict):
+        raise QueryError(
+            f"{path}: header: 'params' must be a mapping of parameter name to spec, "
+            f"not {type(params).__name__} {params!r}"
+        )
+    for name, spec in params.items():
+        where = f"parameter {name!r}: "
+        if not isinstance(name, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+            raise QueryError(f"{path}: {where}a parameter name must be a SPARQL variable name")
+        if not isinstance(spec, dict):
+            got = "it is empty" if spec is None else f"not {type(spec).__name__} {spec!r}"
+            raise QueryError(
+                f"{path}: {where}spec must be a mapping with keys {', '.join(PARAMETER_KEYS)}; "
+                f"{got}"
+            )
+        _check_keys(path, where, spec, PARAMETER_KEYS)
+        for key in ("type", "description"):
+            if key not in spec:
+                raise QueryError(f"{path}: {where}lacks {key!r}")
+        _check_text(path, where, "description", spec["description"])
+        for key in ("example", "default"):
+            if isinstance(spec.get(key), dict | list):
+                raise QueryError(
+                    f"{path}: {where}{key!r} must be a single value, not {spec[key]!r}"
+                )
+        if "required" in spec and not isinstance(spec["required"], bool):
+            raise QueryError(
+                f"{path}: {where}'required' must be true or false, not {spec['required']!r}"
+            )
+        if "choices" in spec and not isinstance(spec["choices"], dict):
+            raise QueryError(
+                f"{path}: {where}'choices' must be a mapping of choice name to IRI, "
+                f"not {spec['choices']!r}"
+            )
     return meta
 
 
@@ -210,10 +301,9 @@ def load_query(path: Path) -> CannedQuery:
     meta = parse_header(path, text)
     parameters = []
     for name, spec in (meta.get("params") or {}).items():
-        spec = spec or {}
-        if spec.get("type") not in PARAMETER_TYPES:
+        if not isinstance(spec["type"], str) or spec["type"] not in PARAMETER_TYPES:
             raise QueryError(
-                f"{path}: parameter {name!r} has type {spec.get('type')!r}; "
+                f"{path}: parameter {name!r} has type {spec['type']!r}; "
                 f"expected one of {', '.join(PARAMETER_TYPES)}"
             )
         if (spec["type"] == "choice") != bool(spec.get("choices")):
@@ -225,17 +315,17 @@ def load_query(path: Path) -> CannedQuery:
             Parameter(
                 name=name,
                 type=spec["type"],
-                description=str(spec.get("description", "")),
+                description=spec["description"],
                 example=None if spec.get("example") is None else str(spec["example"]),
                 default=None if default is None else str(default),
-                required=bool(spec.get("required", False)),
+                required=spec.get("required", False),
                 choices=tuple((str(k), str(v)) for k, v in (spec.get("choices") or {}).items()),
             )
         )
     return CannedQuery(
         name=path.stem,
-        title=str(meta["title"]),
-        question=str(meta["question"]),
+        title=meta["title"],
+        question=meta["question"],
         text=text,
         path=path,
         parameters=tuple(parameters),

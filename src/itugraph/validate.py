@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .graph import (
@@ -263,6 +263,15 @@ def result_order(result: ValidationResult) -> tuple[str, str, str, str]:
     return (result.focus, result.shape, result.component, result.value or "")
 
 
+def _shape_name(report: Graph, shapes: Graph, shape: Node) -> str:
+    """A shape's short IRI; a blank-node property shape is named by the node shape holding it."""
+    if isinstance(shape, BNode):
+        holder = shapes.value(predicate=SH.property, object=shape)
+        if holder is not None and not isinstance(holder, BNode):
+            return _short(report, holder) or ""
+    return _short(report, shape) or ""
+
+
 def report_results(
     report: Graph,
     shapes: Graph,
@@ -293,7 +302,7 @@ def report_results(
             file=file,
             line=line,
             focus=_short(report, focus) or "",
-            shape=_short(report, source_shape) or "",
+            shape=_shape_name(report, shapes, source_shape),
             component=_short(report, component) or "",
             severity=str(severity).removeprefix(str(SH)),
             message=messages[0] if messages else "",
