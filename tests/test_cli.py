@@ -212,3 +212,61 @@ def test_validate_junit(run, reference_only_data: Path, tmp_path: Path):
     suite = ElementTree.parse(target).getroot()
     assert suite.get("failures") == "1"
     assert suite.find("testcase/failure").get("type") == "sh:MinCountConstraintComponent"
+
+
+BROKEN_TURTLE = '@prefix itu: <https://w3id.org/itugraph/def#> .\n\nitu:x itu:y "unterminated .\n'
+
+
+def test_validate_github_annotates_a_syntax_error(run, reference_only_data: Path):
+    (reference_only_data / "broken.ttl").write_text(BROKEN_TURTLE)
+    result = run("--data-dir", str(reference_only_data), "validate", "--format", "github")
+    assert result.exit_code == 2
+    broken = reference_only_data / "broken.ttl"
+    assert result.stdout == (
+        f"::error file={broken},line=3::{broken}: Turtle syntax error: "
+        "newline found in string literal [Turtle parser]\n"
+    )
+    assert result.stderr.startswith(f"Error: cannot load the data: {broken}:3: Turtle syntax")
+
+
+def test_validate_junit_fails_on_a_syntax_error(run, reference_only_data: Path, tmp_path: Path):
+    import xml.etree.ElementTree as ElementTree
+
+    (reference_only_data / "broken.ttl").write_text(BROKEN_TURTLE)
+    target = tmp_path / "report.xml"
+    result = run(
+        "--data-dir", str(reference_only_data), "validate", "--format", "junit", "-o", str(target)
+    )
+    assert result.exit_code == 2
+    suite = ElementTree.parse(target).getroot()
+    assert (suite.get("tests"), suite.get("failures")) == ("1", "1")
+    case = suite.find("testcase")
+    assert (case.get("file"), case.get("line")) == (str(reference_only_data / "broken.ttl"), "3")
+    failure = case.find("failure")
+    assert failure.get("message") == "Turtle syntax error: newline found in string literal"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--no-cache", "--data-dir", "{data}", "query", "regions", "--format", "csv"],
+        ["query", "regions", "--format", "csv", "--no-cache", "--data-dir", "{data}"],
+        ["query", "--data-dir", "{data}", "regions", "--store", "rdflib", "--format", "csv"],
+    ],
+    ids=["before", "after", "between"],
+)
+def test_global_options_before_or_after_the_subcommand(run, reference_only_data: Path, args):
+    """`itugraph query regions --no-cache` works as `itugraph --no-cache query regions`."""
+    result = run(*[a.replace("{data}", str(reference_only_data)) for a in args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        "https://w3id.org/itugraph/id/region/AFR,AFR,Africa,非洲区域"
+    )
+
+
+def test_options_after_the_subcommand_are_checked_as_before_it(run, tmp_path: Path):
+    missing = tmp_path / "missing"
+    result = run("--store", "rdflib", "query", "regions", "--store", "nonsense")
+    assert result.exit_code == 2 and "Invalid value for '--store'" in result.output
+    result = run("query", "regions", "--data-dir", str(missing))
+    assert result.exit_code == 2 and "does not exist" in result.output
