@@ -24,6 +24,7 @@ from .remote import (
 )
 from .reports import COVERAGE_FORMATS, COVERAGE_KINDS
 from .results import RESULT_FORMATS, render
+from .validate import DEFAULT_ENGINE, ENGINES
 
 EXIT_VIOLATIONS = 1
 EXIT_CANNOT_RUN = 2
@@ -51,13 +52,11 @@ def _graph():
 
 
 def _store():
-    """The built graph in the store chosen with --store (pyoxigraph unless told), cached unless
-    --no-cache."""
+    """The built graph in the pyoxigraph store, cached unless --no-cache."""
     from .store import open_store
 
-    params = _root_params()
     try:
-        return open_store(_project(), params["store"], not params["no_cache"])
+        return open_store(_project(), use_cache=not _root_params()["no_cache"])
     except DataFileError as error:
         _fail(f"cannot load the data: {error}")
 
@@ -79,7 +78,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _global_options(after_subcommand: bool = False) -> list[click.Option]:
-    """--data-dir, --store and --no-cache: given before the subcommand they set the run's
+    """--data-dir and --no-cache: given before the subcommand they set the run's
     options; the copies every subcommand carries (``after_subcommand``) override them."""
 
     def override(ctx: click.Context, param: click.Parameter, value):
@@ -98,15 +97,6 @@ def _global_options(after_subcommand: bool = False) -> list[click.Option]:
             **extra,
         ),
         click.Option(
-            ["--store"],
-            type=click.Choice(["oxigraph", "rdflib"]),
-            default=None if after_subcommand else "oxigraph",
-            show_default=not after_subcommand,
-            envvar=None if after_subcommand else "ITUGRAPH_STORE",
-            help="Engine that holds the graph for query, sparql and export (env ITUGRAPH_STORE).",
-            **extra,
-        ),
-        click.Option(
             ["--no-cache"],
             is_flag=True,
             help="Parse the Turtle again instead of opening the store cached for these exact "
@@ -118,7 +108,7 @@ def _global_options(after_subcommand: bool = False) -> list[click.Option]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="itugraph")
-def main(data_dir: Path | None, store: str, no_cache: bool) -> None:
+def main(data_dir: Path | None, no_cache: bool) -> None:
     """itugraph: a knowledge graph of the ITU's regional presence.
 
     Every command reads the project folder around the current directory (one with
@@ -156,8 +146,15 @@ def main(data_dir: Path | None, store: str, no_cache: bool) -> None:
     is_flag=True,
     help="Validate the whole graph, not only what changed since the last report.",
 )
-def validate(fmt: str, output: Path | None, full: bool) -> None:
-    """Validate the graph against the SHACL shapes (pySHACL, with the ontology's class hierarchy).
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="SHACL engine: pyshacl-turbo (native) or pySHACL (the reference); same reports.",
+)
+def validate(fmt: str, output: Path | None, full: bool, engine: str) -> None:
+    """Validate the graph against the SHACL shapes (with the ontology's class hierarchy).
 
     The report of unchanged inputs comes from the cache; after an edit, only the focus nodes the
     edit can affect are validated again and merged into the last report (--full: everything).
@@ -179,7 +176,7 @@ def validate(fmt: str, output: Path | None, full: bool) -> None:
     params = _root_params()
     project = _project()
     try:
-        run = validate_cached(project, full, not params.get("no_cache"))
+        run = validate_cached(project, full, not params.get("no_cache"), engine)
     except DataFileError as error:
         what = "shapes" if isinstance(error, ShapesFileError) else "data"
         if fmt in ("json", "junit", "github"):
@@ -419,7 +416,7 @@ def stats() -> None:
     """Count triples (overall and per named graph) and instances per class."""
     from .stats import graph_stats
 
-    click.echo(graph_stats(_graph()).as_text(), nl=False)
+    click.echo(graph_stats(_store()).as_text(), nl=False)
 
 
 @main.command("format")
@@ -501,7 +498,7 @@ def report_coverage(kind: str, fmt: str, output: Path | None) -> None:
     """The region-by-target coverage matrix, with the gaps of each region."""
     from .reports import coverage_matrix, render_coverage
 
-    data = render_coverage(coverage_matrix(_graph(), kind), fmt)
+    data = render_coverage(coverage_matrix(_store(), kind), fmt)
     _write(data, output, binary=fmt in ("png", "svg"))
 
 
@@ -518,7 +515,7 @@ def report_region(code: str, fmt: str, output: Path | None) -> None:
     """One page on a region: offices, initiatives, events by year, centres, coverage and gaps."""
     from .reports import region_html, region_markdown, region_report
 
-    summary = region_report(_graph(), code.upper())
+    summary = region_report(_store(), code.upper())
     text = region_html(summary) if fmt == "html" else region_markdown(summary)
     _write(text.encode("utf-8"), output)
 

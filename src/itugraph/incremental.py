@@ -66,6 +66,7 @@ from .namespaces import OWL, RDF, RDFS, SH, bind_prefixes
 from .project import Project, as_project
 from .store import load_oxigraph, to_rdflib_term
 from .validate import (
+    DEFAULT_ENGINE,
     ValidationReport,
     ValidationResult,
     first_statement,
@@ -131,49 +132,55 @@ class ValidationRun:
 
 
 def validate_cached(
-    project: Project | Path | None = None, full: bool = False, use_cache: bool = True
+    project: Project | Path | None = None,
+    full: bool = False,
+    use_cache: bool = True,
+    engine: str = DEFAULT_ENGINE,
 ) -> ValidationRun:
     """Validate the graph, reusing the cached report of these inputs, else updating an earlier
     report incrementally, else (or with ``full``) validating everything; the report is saved
     in the cache (which ``use_cache=False`` leaves alone, validating everything). Each result
-    gives the line of the offending statement."""
-    run = _validate_cached(project, full, use_cache)
+    gives the line of the offending statement. ``engine`` is the SHACL engine (validate.ENGINES)."""
+    run = _validate_cached(project, full, use_cache, engine)
     run.report = pinpoint(run.report)
     return run
 
 
-def _validate_cached(project: Project | Path | None, full: bool, use_cache: bool) -> ValidationRun:
+def _validate_cached(
+    project: Project | Path | None, full: bool, use_cache: bool, engine: str
+) -> ValidationRun:
     started = time.perf_counter()
     project = as_project(project)
     if not use_cache:
         dataset = load_graph(project)
-        report = validate(dataset, _load_shapes(project))
+        report = validate(dataset, _load_shapes(project), engine=engine)
         seconds = time.perf_counter() - started
         return ValidationRun(report, "full", seconds, "--no-cache", triples=len(dataset))
     files = source_files(project)
     digests = file_digests(files)
     key = input_key(files, digests)
-    inputs = Inputs.of(files, digests, validator_digest(project))
+    inputs = Inputs.of(files, digests, validator_digest(project, engine))
     reason = ""
     if not full:
         cached = _cached_run(files, inputs, key, started)
         if cached is not None:
             return cached
         try:
-            return _incremental_run(project, files, inputs, key, started)
+            return _incremental_run(project, files, inputs, key, started, engine)
         except (_FullRun, Unsupported) as why:
             reason = str(why)
         except DataFileError:
             reason = "a changed file does not parse"
         except OSError as error:
             reason = f"the cache cannot be used: {error}"
-    return _full_run(project, files, inputs, key, started, reason)
+    return _full_run(project, files, inputs, key, started, reason, engine)
 
 
-def validator_digest(project: Project | None = None) -> str:
-    """A hash of what decides a report besides the data: the shapes and the validator's code."""
-    digest = hashlib.sha256(_FORMAT.encode())
-    for package in ("itugraph", "pyshacl", "rdflib", "pyoxigraph"):
+def validator_digest(project: Project | None = None, engine: str = DEFAULT_ENGINE) -> str:
+    """A hash of what decides a report besides the data: the shapes, the engine and the
+    validator's code."""
+    digest = hashlib.sha256(_FORMAT.encode() + engine.encode())
+    for package in ("itugraph", "pyshacl", "pyshacl-turbo", "rdflib", "pyoxigraph"):
         digest.update(f"{package} {version(package)}\0".encode())
     for path in shapes_files(project):
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
@@ -328,10 +335,11 @@ def _full_run(
     key: str,
     started: float,
     reason: str,
+    engine: str,
 ) -> ValidationRun:
     dataset = load_graph(project)
     shapes = _load_shapes(project)
-    report, focus_nodes = validate_focus_nodes(dataset, shapes)
+    report, focus_nodes = validate_focus_nodes(dataset, shapes, engine=engine)
     targets = 0
     try:
         store = cached_store(files, load_oxigraph, key)
@@ -358,7 +366,12 @@ def _load_shapes(project: Project) -> Graph:
 
 
 def _incremental_run(
-    project: Project, files: list[SourceFile], inputs: Inputs, key: str, started: float
+    project: Project,
+    files: list[SourceFile],
+    inputs: Inputs,
+    key: str,
+    started: float,
+    engine: str,
 ) -> ValidationRun:
     shapes = _load_shapes(project)
     analysis = _cached_analysis(shapes, inputs.validator)
@@ -389,7 +402,7 @@ def _incremental_run(
     if revalidated:
         data = _extract(store, affected, analysis, _DataTriples(store, literals))
         _deactivate_others(shapes, analysis, set().union(*revalidated.values()))
-        fresh_graph = run_shacl(data, shapes, _ontology(files))[1]
+        fresh_graph = run_shacl(data, shapes, _ontology(files), engine)[1]
     locator = _Locator(store, files)
     affected_iris = {node.value for node in affected if isinstance(node, ox.NamedNode)}
     fresh = [

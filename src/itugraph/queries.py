@@ -391,13 +391,16 @@ def sparql(graph: Dataset, text: str, bindings: Mapping[str, Node] | None = None
 
 
 def run_query(
-    name: str, graph: Dataset | None = None, project: Project | None = None, **params: Any
+    name: str, graph: Any = None, project: Project | None = None, **params: Any
 ) -> Result:
-    """Run a canned query by name with keyword parameters, on the given graph or the project's."""
+    """Run a canned query by name with keyword parameters, on the given store (a GraphStore from
+    ``open_store``) or rdflib Dataset, else on the project's cached store."""
     query = get_query(name, project)
     bindings = query.bindings(params)
+    if isinstance(graph, Dataset):
+        return sparql(graph, query.text, bindings)
     if graph is None:
-        from .graph import load_graph
+        from .store import open_store
 
-        graph = load_graph(project)
-    return sparql(graph, query.text, bindings)
+        graph = open_store(project)
+    return graph.query(query.text, bindings)

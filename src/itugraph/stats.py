@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Dataset
+from rdflib import Graph
+from rdflib.namespace import NamespaceManager
 
-from .graph import iter_named_graphs
+from .namespaces import bind_prefixes
 from .queries import run_query
+from .store import GraphStore
+
+_GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
 @dataclass
@@ -27,11 +31,11 @@ class GraphStats:
         return "\n".join(lines) + "\n"
 
 
-def graph_stats(dataset: Dataset) -> GraphStats:
+def graph_stats(store: GraphStore) -> GraphStats:
     """Count triples and instances per class of the built graph."""
-    graphs = {str(g.identifier): len(g) for g in iter_named_graphs(dataset)}
+    names = bind_prefixes(NamespaceManager(Graph(), bind_namespaces="none"))
+    graphs = {str(row.g): int(row.n) for row in store.query(_GRAPH_SIZES)}
     classes = {
-        dataset.namespace_manager.normalizeUri(row[0]): int(row[1])
-        for row in run_query("instances-per-class", dataset)
+        names.normalizeUri(row[0]): int(row[1]) for row in run_query("instances-per-class", store)
     }
-    return GraphStats(triples=len(dataset), graphs=graphs, classes=classes)
+    return GraphStats(triples=len(store), graphs=graphs, classes=classes)
