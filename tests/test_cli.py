@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -268,3 +271,26 @@ def test_options_after_the_subcommand_are_checked_as_before_it(run, tmp_path: Pa
     missing = tmp_path / "missing"
     result = run("query", "regions", "--data-dir", str(missing))
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_sparql_that_crashes_the_engine_exits_2_with_a_message(tmp_path: Path):
+    """`itugraph sparql -f` on a deeply nested query: a clear error, never a segfault."""
+    nested = tmp_path / "nested.rq"
+    nested.write_text("SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}")
+    result = subprocess.run(
+        [sys.executable, "-m", "itugraph", "sparql", "-f", str(nested)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "Error: the query stopped the SPARQL engine (killed by SIGSEGV)"
+    )
+
+
+def test_sparql_stopped_at_its_timeout(run):
+    started = time.monotonic()
+    result = run("sparql", "SELECT * { ?s ?p ?o . ?s2 ?p2 ?o2 }", "--timeout", "1")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: query did not finish within 1 s; simplify it or add a LIMIT\n"
+    assert time.monotonic() - started < 5

@@ -21,8 +21,8 @@ COUNT_REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph
 
 
 @pytest.fixture(scope="module")
-def client(graph):
-    return TestClient(create_app(graph, ServerSettings(timeout=2, max_rows=50)))
+def client():
+    return TestClient(create_app(ServerSettings(timeout=2, max_rows=50)))
 
 
 @pytest.mark.parametrize(
@@ -162,6 +162,26 @@ def test_timeout_503_and_server_still_answers(client):
     )
 
 
+def test_a_query_that_crashes_the_engine_is_a_400_and_the_server_goes_on(client):
+    nested = "SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}"
+    response = client.post("/sparql", data={"query": nested})
+    assert response.status_code == 400
+    assert response.text.startswith("the query stopped the SPARQL engine (killed by SIGSEGV)")
+    assert client.get("/sparql", params={"query": COUNT_REGIONS, "format": "csv"}).text.endswith(
+        "6\r\n"
+    )
+
+
+def test_construct_is_capped(client):
+    response = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"},
+        headers={"accept": "application/n-triples"},
+    )
+    assert response.text.count(" .\n") == 50
+    assert response.headers["x-result-truncated"] == "true"
+
+
 def test_result_cap(client):
     response = client.get(
         "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"}
@@ -282,9 +302,9 @@ def test_interactive_docs_are_served_locally(client):
 
 
 @pytest.fixture(scope="module")
-def small_cache(graph):
+def small_cache():
     """An app whose answer cache holds three entries, with its Site to read statistics from."""
-    app = create_app(graph, ServerSettings(cache_size=3, max_age=60))
+    app = create_app(ServerSettings(cache_size=3, max_age=60))
     return TestClient(app), app.state.site
 
 
@@ -294,9 +314,9 @@ def engine_calls(monkeypatch):
     calls = []
     real = server_app.run
 
-    async def counting(store, text, limits, bindings=None):
+    async def counting(pool, text, *args, **kwargs):
         calls.append(text)
-        return await real(store, text, limits, bindings)
+        return await real(pool, text, *args, **kwargs)
 
     monkeypatch.setattr(server_app, "run", counting)
     return calls

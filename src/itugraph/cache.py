@@ -64,11 +64,21 @@ def cached_store(
 ) -> ox.Store:
     """The store built from exactly these files, opened read-only; built first on a miss
     (``key``, their input_key, saves hashing them again)."""
+    return ox.Store.read_only(str(cached_store_path(files, build, key)))
+
+
+def cached_store_path(
+    files: list[SourceFile],
+    build: Callable[[list[SourceFile], Path], ox.Store],
+    key: str | None = None,
+) -> Path:
+    """The folder of the on-disk store built from exactly these files (built first on a miss),
+    which any number of processes may open read-only."""
     root = cache_dir()
     entry = root / (key or input_key(files))
     if not (entry / "complete").exists():
         _build_entry(files, build, root, entry)
-    return ox.Store.read_only(str(entry / "oxigraph"))
+    return entry / "oxigraph"
 
 
 def _build_entry(

@@ -306,7 +306,7 @@ def remote_options(command):
             type=click.IntRange(1),
             default=60,
             show_default=True,
-            help="With --endpoint: seconds to wait for the answer.",
+            help="Seconds to wait for the answer (locally, the query is then stopped).",
         ),
     ]
     for option in reversed(options):
@@ -314,10 +314,13 @@ def remote_options(command):
     return command
 
 
-def _run(text: str, bindings: dict, remote: dict, where: str = ""):
-    """Run SPARQL on the endpoint given in the remote options, else on the local graph."""
+def _run(text: str, bindings: dict, remote: dict, where: str = "", guarded: bool = False):
+    """Run SPARQL on the endpoint given in the remote options, else on the local graph; a
+    ``guarded`` query runs in a worker process, stopped at the timeout or the memory cap."""
     url = remote.pop("endpoint")
     try:
+        if url is None and guarded:
+            return _guarded(text, remote["timeout"])
         if url is None:
             return _store().query(text, bindings)
         endpoint = endpoint_for(url, published_graph_iris(_project()), **remote)
@@ -326,6 +329,21 @@ def _run(text: str, bindings: dict, remote: dict, where: str = ""):
         _fail(f"{where}{error}")
     except RemoteError as error:
         _fail(str(error))
+
+
+def _guarded(text: str, timeout: float):
+    from .store import OxigraphStore, open_served_store, result_of_answer
+    from .workers import QueryFailed, QueryPool, Request
+
+    store = _store()
+    if not isinstance(store, OxigraphStore) or store.path is None:
+        store = open_served_store(_project(), use_cache=False)
+    with QueryPool(store.path, workers=1) as pool:
+        try:
+            answer = pool.run(Request(text, "tsv", "nt", max_rows=2**62), timeout)
+        except QueryFailed as failed:
+            _fail(failed.message)
+    return result_of_answer(answer)
 
 
 @main.command()
@@ -387,7 +405,7 @@ def sparql_command(text: str | None, file, fmt: str, **remote) -> None:
     if (text is None) == (file is None):
         raise click.UsageError("give the query either as an argument or with -f FILE, not both")
     query_text = text if text is not None else file.read()
-    _emit(_run(query_text, {}, remote), fmt)
+    _emit(_run(query_text, {}, remote, guarded=True), fmt)
 
 
 @main.group()
@@ -585,6 +603,21 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
 @click.option(
     "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
 )
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes that evaluate SPARQL; a query past --timeout or --memory-cap costs one "
+    "worker (killed and replaced), never the server.",
+)
+@click.option(
+    "--memory-cap",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="MiB a query's worker process may use before it is killed (the query gets a 503).",
+)
 def serve(
     host: str,
     port: int,
@@ -595,6 +628,8 @@ def serve(
     cache_size: int,
     cache_memory: int,
     access_log: bool,
+    workers: int,
+    memory_cap: int,
 ) -> None:
     """Serve the validated graph: SPARQL endpoint, REST API, linked data and browser UI.
 
@@ -609,7 +644,6 @@ def serve(
     from .serve import ServerSettings, create_app
 
     _conforming_report("not serving it")
-    dataset = _graph()
     settings = ServerSettings(
         timeout=timeout,
         max_rows=max_rows,
@@ -617,10 +651,13 @@ def serve(
         max_age=max_age,
         cache_size=cache_size,
         cache_memory=cache_memory * 2**20,
+        workers=workers,
+        worker_memory=memory_cap * 2**20,
     )
-    click.echo(f"itugraph: serving {len(dataset)} triples at http://{host}:{port}/", err=True)
+    app = create_app(settings, _project(), use_cache=not _root_params()["no_cache"])
+    click.echo(f"itugraph: serving at http://{host}:{port}/", err=True)
     uvicorn.run(
-        create_app(dataset, settings),
+        app,
         host=host,
         port=port,
         log_level="info",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,6 +33,8 @@ from .queries import SparqlSyntaxError, with_values
 BACKENDS = ("oxigraph", "rdflib")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREFIXES = bind_prefixes(NamespaceManager(Graph(), bind_namespaces="none"))
+#: The project's prefixes, for serializers that take a dictionary.
+PREFIXES = dict(sorted((prefix, str(ns)) for prefix, ns in _PREFIXES.namespaces() if prefix))
 
 
 def to_oxigraph(dataset: Dataset) -> ox.Store:
@@ -73,7 +75,7 @@ def oxigraph_query(
     try:
         answer = store.query(sent)
     except SyntaxError as error:
-        raise SparqlSyntaxError(_syntax_message(sent, str(error))) from None
+        raise SparqlSyntaxError(syntax_message(sent, str(error))) from None
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
@@ -82,7 +84,11 @@ def oxigraph_query(
         result = Result("CONSTRUCT")
         result.graph = quads_to_graph(answer)
         return result
-    variables = [Variable(v.value) for v in answer.variables]
+    return _select_result(answer)
+
+
+def _select_result(solutions: ox.QuerySolutions) -> Result:
+    variables = [Variable(v.value) for v in solutions.variables]
     result = Result("SELECT")
     result.vars = variables
     result.bindings = [
@@ -91,12 +97,12 @@ def oxigraph_query(
             for var in variables
             if solution[str(var)] is not None
         }
-        for solution in answer
+        for solution in solutions
     ]
     return result
 
 
-def _syntax_message(text: str, error: str) -> str:
+def syntax_message(text: str, error: str) -> str:
     """Oxigraph's "error at L:C: …" as rdflib's message: line, column, the line and a caret."""
     match = re.match(r"error at (\d+):(\d+): (.*)", error, re.DOTALL)
     if not match:
@@ -108,6 +114,20 @@ def _syntax_message(text: str, error: str) -> str:
         f"SPARQL syntax error at line {line}, column {column}: {reason}\n"
         f"  {shown}\n  {' ' * (column - 1)}^"
     )
+
+
+def result_of_answer(answer) -> Result:
+    """An rdflib Result of a worker's answer (itugraph.workers.Answer) in TSV, N-Triples or
+    SPARQL JSON (ASK), for the renderers of the command line."""
+    if answer.form == "ASK":
+        result = Result("ASK")
+        result.askAnswer = b"true" in answer.body
+        return result
+    if answer.form == "CONSTRUCT":
+        result = Result("CONSTRUCT")
+        result.graph = quads_to_graph(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
+        return result
+    return _select_result(ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.TSV))
 
 
 def quads_to_graph(quads) -> Graph:
@@ -186,8 +206,9 @@ class OxigraphStore(GraphStore):
 
     backend = "oxigraph"
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self.store = store
+        self.path = path
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
         return oxigraph_query(self.store, text, bindings)
@@ -198,9 +219,7 @@ class OxigraphStore(GraphStore):
                 f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}"
             )
         target = _OX_FORMATS[fmt]
-        prefixes = dict(
-            sorted((prefix, str(ns)) for prefix, ns in _PREFIXES.namespaces() if prefix)
-        )
+        prefixes = PREFIXES
         if target.supports_datasets:
             named = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
             return ox.serialize(named, format=target, prefixes=prefixes)
@@ -256,9 +275,48 @@ def open_store(
     files = source_files(project)
     if not use_cache:
         return OxigraphStore(load_oxigraph(files))
-    from .cache import cached_store
+    from .cache import cached_store_path
 
-    return OxigraphStore(cached_store(files, _build_on_disk))
+    path = cached_store_path(files, _build_on_disk)
+    return OxigraphStore(ox.Store.read_only(str(path)), path)
+
+
+def open_served_store(
+    project: Project | Path | None = None, extra: Sequence[ox.Quad] = (), use_cache: bool = True
+) -> OxigraphStore:
+    """The built graph plus ``extra`` quads (in their named graph and in the union) in an on-disk
+    store that worker processes can open read-only: cached like open_store's, or, without the
+    cache, built in a temporary folder removed at exit."""
+    import atexit
+    import gc
+    import hashlib
+    import shutil
+    import tempfile
+
+    from .cache import cached_store_path, input_key
+
+    files = source_files(project)
+    extra = list(extra)
+    union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in extra]
+
+    def build(files: list[SourceFile], path: Path) -> ox.Store:
+        store = _build_on_disk(files, path)
+        store.extend(extra + union)
+        return store
+
+    if use_cache:
+        digest = hashlib.sha256(ox.serialize(extra, format=ox.RdfFormat.N_QUADS) or b"")
+        key = f"{input_key(files)}-{digest.hexdigest()[:16]}"
+        path = cached_store_path(files, build, key)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="itugraph-store-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / "oxigraph"
+        store = build(files, path)
+        store.flush()
+        del store
+        gc.collect()
+    return OxigraphStore(ox.Store.read_only(str(path)), path)
 
 
 def _build_on_disk(files: list[SourceFile], path: Path) -> ox.Store:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import json
 import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,16 +17,18 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
-from ..graph import load_graph
+from ..graph import source_files
 from ..namespaces import RDFS, bind_prefixes
-from ..queries import CannedQuery, QueryError, catalogue
+from ..project import Project, as_project
+from ..queries import CannedQuery, QueryError, catalogue, with_values
 from ..results import render
-from ..store import quads_to_graph, to_oxigraph
+from ..store import PREFIXES, open_served_store, quads_to_graph
+from ..workers import DEFAULT_MEMORY, QueryPool
 from .caching import AnswerCache, CachedAnswer, ConditionalGet, graph_version
 from .engine import Limits, QueryRejected, run
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
@@ -50,6 +54,8 @@ class ServerSettings:
     max_age: int = 300
     cache_size: int = 1024
     cache_memory: int = 64 * 2**20
+    workers: int = 2
+    worker_memory: int = DEFAULT_MEMORY
 
     @property
     def limits(self) -> Limits:
@@ -57,24 +63,29 @@ class ServerSettings:
 
 
 class Site:
-    """The server's state: the store, the canned queries, helpers to read entities, the
-    content version and Last-Modified time of the answers, and the cache of answers."""
+    """The server's state: the store (with the canned queries as examples) and the worker
+    processes that query it, the canned queries, helpers to read entities, the content version
+    and Last-Modified time of the answers, and the cache of answers."""
 
-    def __init__(self, dataset: Dataset, settings: ServerSettings) -> None:
+    def __init__(
+        self, settings: ServerSettings, project: Project | None = None, use_cache: bool = True
+    ) -> None:
         self.settings = settings
-        self.dataset = dataset
-        self.store = to_oxigraph(dataset)
-        self.queries = catalogue()
-        self.triples = len(dataset)
-        for quad in examples_graph(self.queries, settings.public_base):
-            self.store.add(quad)
-            self.store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+        self.project = as_project(project)
+        self.queries = catalogue(self.project)
+        examples = list(examples_graph(self.queries, settings.public_base))
+        self.graph_store = open_served_store(self.project, examples, use_cache)
+        self.store = self.graph_store.store
+        self.triples = len(self.graph_store) - len(examples)
+        self.pool = QueryPool(
+            self.graph_store.path, settings.workers, settings.worker_memory, PREFIXES
+        )
         code = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix != ".pyc")
         self.version = graph_version(
             self.store,
             [__version__.encode(), settings.public_base.encode(), *(p.read_bytes() for p in code)],
         )
-        sources = [f.path for f in getattr(dataset, "source_files", [])]
+        sources = [f.path for f in source_files(self.project)]
         inputs = [*sources, *(q.path for q in self.queries.values()), *code]
         self.last_modified = max(p.stat().st_mtime for p in inputs) if sources else time.time()
         self.cache = AnswerCache(settings.cache_size, settings.cache_memory)
@@ -136,11 +147,21 @@ def error_response(request: Request, status: int, message: str) -> Response:
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-def create_app(dataset: Dataset | None = None, settings: ServerSettings | None = None) -> FastAPI:
-    """Build the web application over the given (or the packaged, built) graph."""
+def create_app(
+    settings: ServerSettings | None = None, project: Project | None = None, use_cache: bool = True
+) -> FastAPI:
+    """Build the web application over the project's graph (the one around the current
+    directory unless given); its worker processes stop when the application shuts down."""
     settings = settings or ServerSettings()
-    site = Site(dataset if dataset is not None else load_graph(), settings)
+    site = Site(settings, project, use_cache)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        site.pool.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         title="itugraph",
@@ -187,27 +208,28 @@ def create_app(dataset: Dataset | None = None, settings: ServerSettings | None =
 
             return await site.cache.answer(("description", endpoint, chosen), describe)
 
-        async def evaluate() -> CachedAnswer | Response:
-            try:
-                result = await run(site.store, text, settings.limits)
-            except QueryRejected as rejected:
-                return PlainTextResponse(rejected.message + "\n", status_code=rejected.status)
-            offered = GRAPH_TYPES if result.type in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-            chosen = choose(accept, fmt, offered, "turtle" if offered is GRAPH_TYPES else "json")
-            if chosen is None:
-                return PlainTextResponse(
-                    f"cannot answer in the requested format; offered: {', '.join(offered.values())}\n",
-                    status_code=406,
-                )
-            headers = dict(vary)
-            if getattr(result, "truncated", False):
-                headers["X-Result-Truncated"] = "true"
-            return CachedAnswer(serialize_result(result, chosen), offered[chosen], headers)
-
         formats = (
             choose(accept, fmt, RESULT_TYPES, "json"),
             choose(accept, fmt, GRAPH_TYPES, "turtle"),
         )
+
+        async def evaluate() -> CachedAnswer | Response:
+            try:
+                answer = await run(site.pool, text, settings.limits, *formats)
+            except QueryRejected as rejected:
+                message = rejected.message
+                if rejected.status == 406:
+                    offered = [*RESULT_TYPES.values(), *GRAPH_TYPES.values()]
+                    message = (
+                        f"cannot answer in the requested format; offered: {', '.join(offered)}"
+                    )
+                return PlainTextResponse(message + "\n", status_code=rejected.status)
+            offered = GRAPH_TYPES if answer.form == "CONSTRUCT" else RESULT_TYPES
+            headers = dict(vary)
+            if answer.truncated:
+                headers["X-Result-Truncated"] = "true"
+            return CachedAnswer(answer.body, offered[answer.format], headers)
+
         return await site.cache.answer(("sparql", text, formats), evaluate)
 
     text = {"content": {"text/plain": {"schema": {"type": "string"}}}}
@@ -336,21 +358,25 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
             return JSONResponse({"error": str(error)}, status_code=400)
 
         async def evaluate() -> CachedAnswer | Response:
+            text = with_values(canned.text, bindings)
             try:
-                result = await run(site.store, canned.text, site.settings.limits, bindings)
+                answer = await run(
+                    site.pool, text, site.settings.limits, fmt, None, offset, max_rows=limit
+                )
             except QueryRejected as rejected:
                 return JSONResponse({"error": rejected.message}, status_code=rejected.status)
-            result.bindings = result.bindings[offset : offset + limit]
+            headers = {"X-Result-Truncated": "true"} if answer.truncated else {}
             if fmt == "csv":
-                return CachedAnswer(render(result, "csv").encode("utf-8"), "text/csv")
-            rows = [{str(k): _json_term(v) for k, v in row.items()} for row in result.bindings]
+                return CachedAnswer(answer.body, "text/csv", headers)
+            results = json.loads(answer.body)
             content = {
                 "query": canned.name,
-                "variables": [str(v) for v in result.vars],
+                "variables": results["head"]["vars"],
                 "offset": offset,
-                "rows": rows,
+                "rows": results["results"]["bindings"],
+                "truncated": answer.truncated,
             }
-            return CachedAnswer(JSONResponse(content).body, "application/json")
+            return CachedAnswer(JSONResponse(content).body, "application/json", headers)
 
         values_key = tuple(sorted((name, term.n3()) for name, term in bindings.items()))
         key = ("query", canned.name, values_key, limit, offset, fmt)

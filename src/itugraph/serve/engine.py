@@ -1,18 +1,13 @@
-"""Run queries on the server's store with a timeout, a result cap and a length limit."""
+"""Run the server's queries in worker processes: a length limit, read-only, a timeout, a memory
+cap and a row cap, each refusal with its HTTP status (see itugraph.workers)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-from rdflib.query import Result
-from rdflib.term import Node
-from starlette.concurrency import run_in_threadpool
-
-from ..store import oxigraph_query
+from ..workers import Answer, QueryFailed, QueryPool, Request
 
 UPDATE_KEYWORDS = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
@@ -20,14 +15,8 @@ UPDATE_KEYWORDS = re.compile(
     re.IGNORECASE,
 )
 
-
-class QueryRejected(Exception):
-    """A query the server will not run; carries the HTTP status and a message for the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+#: The HTTP status and message of a refused query.
+QueryRejected = QueryFailed
 
 
 @dataclass
@@ -38,30 +27,30 @@ class Limits:
 
 
 async def run(
-    store: ox.Store, text: str, limits: Limits, bindings: Mapping[str, Node] | None = None
-) -> Result:
-    """Run a query in a worker thread; 413 if too long, 403 for updates, 400 if malformed, 503 on timeout.
-
-    A timed-out query cannot be interrupted inside the engine; it finishes in its thread while
-    the server goes on answering other requests.
-    """
+    pool: QueryPool,
+    text: str,
+    limits: Limits,
+    result_format: str | None = "json",
+    graph_format: str | None = "turtle",
+    offset: int = 0,
+    max_rows: int | None = None,
+    base_iri: str | None = None,
+) -> Answer:
+    """Answer a query in a worker process, off the event loop; 413 if too long, 403 for updates,
+    400 if malformed or if it crashed the engine (the worker is replaced; the server goes on),
+    406 if no format fits, 503 on timeout, over the memory cap or with every worker busy."""
     if len(text) > limits.max_query_length:
-        raise QueryRejected(
+        raise QueryFailed(
             413, f"query of {len(text)} characters exceeds the limit of {limits.max_query_length}"
         )
     if UPDATE_KEYWORDS.match(text):
-        raise QueryRejected(403, "this endpoint is read-only: SPARQL Update is not accepted")
-    try:
-        result = await asyncio.wait_for(
-            run_in_threadpool(oxigraph_query, store, text, bindings), timeout=limits.timeout
-        )
-    except TimeoutError:
-        raise QueryRejected(
-            503, f"query did not finish within {limits.timeout:g} s; simplify it or add a LIMIT"
-        ) from None
-    except ValueError as error:
-        raise QueryRejected(400, str(error)) from None
-    if result.type == "SELECT" and len(result.bindings) > limits.max_rows:
-        result.bindings = result.bindings[: limits.max_rows]
-        result.truncated = True
-    return result
+        raise QueryFailed(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    request = Request(
+        text,
+        result_format,
+        graph_format,
+        min(max_rows or limits.max_rows, limits.max_rows),
+        base_iri,
+        offset,
+    )
+    return await asyncio.to_thread(pool.run, request, limits.timeout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -244,7 +245,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         return await site.cache.answer(("coverage", by), lambda: coverage_page(request, by))
 
     async def coverage_page(request: Request, by: str) -> CachedAnswer:
-        matrix = coverage_matrix(site.dataset, by)
+        matrix = await asyncio.to_thread(coverage_matrix, site.graph_store, by)
         svg = heatmap(matrix, "svg").decode("utf-8")
         svg = svg[svg.index("<svg") :]
         page = templates.TemplateResponse(

@@ -1,0 +1,332 @@
+"""SPARQL evaluated in worker processes that can be stopped.
+
+A query runs in a worker process that opens the read-only, on-disk pyoxigraph store. The caller
+waits for its answer; a query that passes its timeout, or whose worker grows past the memory cap,
+has its worker killed and replaced, and a query that crashes the engine (a segmentation fault on
+deeply nested syntax, say) costs that worker only. Answers are serialized by pyoxigraph in the
+worker, rows (or triples) capped while they stream, so a huge answer is never collected first.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+#: Result formats by name (SELECT and ASK) and graph formats (CONSTRUCT and DESCRIBE).
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+DEFAULT_MEMORY = 2**30
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_POLL = 0.02
+
+
+class QueryFailed(Exception):
+    """A query that gave no answer: why, and the HTTP status that says so (400 malformed or it
+    crashed the engine, 406 no acceptable format, 503 timed out, busy or over the memory cap)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialized answer: the query form (SELECT, ASK, CONSTRUCT), the format's name, the bytes,
+    how many rows or triples it holds, and whether the cap cut it."""
+
+    form: str
+    format: str
+    body: bytes
+    count: int
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a worker evaluates: the query, the formats acceptable for each form (None: that form
+    is not acceptable), the cap on rows or triples, the base IRI for relative IRIs, and how many
+    rows to skip first (paging: offset, then at most max_rows)."""
+
+    text: str
+    result_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    max_rows: int = 10_000
+    base_iri: str | None = None
+    offset: int = 0
+
+
+class _Enough(Exception):
+    """Raised by the counting writer once the cap is passed: stops the serialization."""
+
+
+def evaluate(store: ox.Store, request: Request, prefixes: dict[str, str] | None = None) -> Answer:
+    """Run one query on the store and serialize its answer, capped (in the worker); graphs in
+    Turtle use ``prefixes``."""
+    answer = store.query(request.text, base_iri=request.base_iri)
+    if isinstance(answer, ox.QueryBoolean):
+        fmt = _chosen(request.result_format, "ASK")
+        if fmt in ("csv", "tsv"):
+            return Answer("ASK", fmt, f"{str(bool(answer)).lower()}\n".encode(), 1, False)
+        body = answer.serialize(format=RESULT_FORMATS[fmt])
+        return Answer("ASK", fmt, body, 1, False)
+    if isinstance(answer, ox.QuerySolutions):
+        fmt = _chosen(request.result_format, "SELECT")
+        text, count, truncated = _capped(
+            lambda out: answer.serialize(out, ox.QueryResultsFormat.TSV),
+            request.max_rows,
+            1,
+            request.offset,
+        )
+        solutions = ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV)
+        return Answer(
+            "SELECT", fmt, solutions.serialize(format=RESULT_FORMATS[fmt]), count, truncated
+        )
+    fmt = _chosen(request.graph_format, "CONSTRUCT")
+    text, count, truncated = _capped(
+        lambda out: answer.serialize(out, ox.RdfFormat.N_TRIPLES), request.max_rows, 0
+    )
+    triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+    target = GRAPH_FORMATS[fmt]
+    body = ox.serialize(triples, format=target, prefixes=prefixes if fmt == "turtle" else None)
+    return Answer("CONSTRUCT", fmt, body or b"", count, truncated)
+
+
+def _chosen(fmt: str | None, form: str) -> str:
+    if fmt is None:
+        raise QueryFailed(406, f"no acceptable format for the answer of a {form} query")
+    return fmt
+
+
+def _capped(write, limit: int, header: int, skip: int = 0) -> tuple[bytes, int, bool]:
+    """Serialize line by line (TSV, N-Triples) into a writer that stops past ``skip + limit``
+    lines after ``header`` lines; returns the header and the ``limit`` lines after the first
+    ``skip``, how many those are, and whether the cap cut the answer."""
+    out = io.BytesIO()
+    lines = 0
+    stopped = False
+
+    class Writer(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, chunk) -> int:
+            nonlocal lines
+            out.write(chunk)
+            lines += bytes(chunk).count(b"\n")
+            if lines > skip + limit + header:
+                raise _Enough
+            return len(chunk)
+
+    try:
+        write(Writer())
+    except _Enough:
+        stopped = True
+    kept = out.getvalue().split(b"\n")
+    complete = kept[:-1] if not stopped else kept[: skip + limit + header]
+    complete = complete[:header] + complete[header + skip :]
+    rows = len(complete) - header
+    return b"".join(line + b"\n" for line in complete), max(rows, 0), stopped
+
+
+def _worker_main(connection: Connection, path: str, memory: int, prefixes: dict[str, str]) -> None:
+    """A worker's loop: open the store read-only, then answer requests until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit = memory + 256 * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    store = ox.Store.read_only(path)
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        try:
+            reply = ("ok", evaluate(store, request, prefixes))
+        except QueryFailed as failed:
+            reply = ("failed", (failed.status, failed.message))
+        except SyntaxError as error:
+            from .store import syntax_message
+
+            reply = ("failed", (400, syntax_message(request.text, str(error))))
+        except MemoryError:
+            reply = ("failed", (503, "the query needs more memory than the server allows"))
+        except (OSError, ValueError, RuntimeError) as error:
+            reply = ("failed", (400, str(error)))
+        connection.send(reply)
+
+
+class _Worker:
+    def __init__(self, context, path: str, memory: int, prefixes: dict[str, str]) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main,
+            args=(child, path, memory, prefixes),
+            daemon=True,
+            name="itugraph-sparql",
+        )
+        self.process.start()
+        child.close()
+
+    def resident_bytes(self) -> int:
+        try:
+            with open(f"/proc/{self.process.pid}/statm") as statm:
+                return int(statm.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryPool:
+    """Worker processes over one on-disk store; ``run`` answers a query or raises QueryFailed.
+
+    ``workers`` start at once; when all are busy (with runaway queries, say) another starts, up
+    to ``max_workers``, so a simple query is still answered. Thread-safe; ``close`` stops the
+    workers. Turtle answers use ``prefixes``."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        workers: int = 2,
+        memory: int = DEFAULT_MEMORY,
+        prefixes: dict[str, str] | None = None,
+        max_workers: int | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.memory = memory
+        self.prefixes = dict(prefixes or {})
+        self.max_workers = max(max_workers or 8, workers)
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(max(1, workers)):
+            self._add()
+
+    def _add(self) -> None:
+        worker = self._start()
+        if worker is not None:
+            self._idle.put(worker)
+
+    def _start(self) -> _Worker | None:
+        worker = _Worker(self._context, self.path, self.memory, self.prefixes)
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return None
+            self._all.add(worker)
+        return worker
+
+    def _acquire(self, timeout: float) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            room = len(self._all) < self.max_workers
+        worker = self._start() if room else None
+        if worker is not None:
+            return worker
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryFailed(503, "every query worker is busy; try again") from None
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+        threading.Thread(target=self._add, daemon=True).start()
+
+    def run(self, request: Request, timeout: float) -> Answer:
+        """Answer one request within ``timeout`` seconds (waiting for a free worker included)."""
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(timeout)
+        try:
+            worker.connection.send(request)
+            while not worker.connection.poll(_POLL):
+                if not worker.process.is_alive():
+                    self._replace(worker)
+                    raise _crashed(worker)
+                if time.monotonic() > deadline:
+                    self._replace(worker)
+                    raise QueryFailed(
+                        503,
+                        f"query did not finish within {timeout:g} s; simplify it or add a LIMIT",
+                    )
+                if worker.resident_bytes() > self.memory:
+                    self._replace(worker)
+                    raise QueryFailed(
+                        503,
+                        f"query needed more than {self.memory / 2**20:.0f} MiB of memory; "
+                        "simplify it or add a LIMIT",
+                    )
+            status, value = worker.connection.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise _crashed(worker) from None
+        self._idle.put(worker)
+        if status == "failed":
+            raise QueryFailed(*value)
+        return value
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+
+    def __enter__(self) -> QueryPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _crashed(worker: _Worker) -> QueryFailed:
+    """The failure of a query whose worker died under it (a stack overflow on deeply nested
+    syntax, an allocation past the hard memory limit): the query's fault, so a 400."""
+    return QueryFailed(
+        400,
+        f"the query stopped the SPARQL engine ({_how(worker.process)}); a deeply nested or "
+        "very large query does this",
+    )
+
+
+def _how(process) -> str:
+    process.join(1)
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit status {code}"

@@ -1,0 +1,140 @@
+"""Queries in worker processes: a runaway query costs its timeout or its memory cap, a crash
+costs one worker, answers are capped while they stream, and paging returns every row once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+
+import pytest
+
+from itugraph.store import open_store
+from itugraph.workers import QueryFailed, QueryPool, Request
+
+CARTESIAN = "SELECT * WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 }"
+COUNT_CUBE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+HUNGRY = CARTESIAN + " ORDER BY ?o2 ?o"
+NESTED = "SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}"
+ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
+
+
+@pytest.fixture(scope="module")
+def store():
+    return open_store()
+
+
+@pytest.fixture
+def pool(store):
+    with QueryPool(store.path, workers=1, memory=200 * 2**20, max_workers=6) as pool:
+        yield pool
+
+
+def regions(pool: QueryPool) -> bytes:
+    return pool.run(Request(REGIONS, "csv"), 10).body
+
+
+def worker_pids(pool: QueryPool) -> set[int]:
+    return {worker.process.pid for worker in pool._all}
+
+
+def test_a_runaway_query_is_stopped_at_its_timeout(pool):
+    regions(pool)
+    (before,) = worker_pids(pool)
+    started = time.monotonic()
+    with pytest.raises(QueryFailed) as failed:
+        pool.run(Request(CARTESIAN, max_rows=2**40), 1.5)
+    assert 1.5 <= time.monotonic() - started < 3
+    assert (failed.value.status, failed.value.message) == (
+        503,
+        "query did not finish within 1.5 s; simplify it or add a LIMIT",
+    )
+    assert regions(pool) == b"n\r\n6\r\n"
+    assert before not in worker_pids(pool)
+
+
+def test_a_query_past_the_memory_cap_is_stopped(pool):
+    started = time.monotonic()
+    with pytest.raises(QueryFailed) as failed:
+        pool.run(Request(HUNGRY, max_rows=10), 60)
+    assert time.monotonic() - started < 20
+    assert failed.value.status == 503
+    assert failed.value.message == (
+        "query needed more than 200 MiB of memory; simplify it or add a LIMIT"
+    )
+    assert regions(pool) == b"n\r\n6\r\n"
+
+
+def test_a_query_that_crashes_the_engine_costs_one_worker(pool):
+    with pytest.raises(QueryFailed) as failed:
+        pool.run(Request(NESTED), 10)
+    assert failed.value.status == 400
+    assert failed.value.message.startswith(
+        "the query stopped the SPARQL engine (killed by SIGSEGV)"
+    )
+    assert regions(pool) == b"n\r\n6\r\n"
+
+
+def test_a_simple_query_is_answered_while_four_runaways_run(pool):
+    """All workers busy with runaway queries: another starts for the simple one."""
+    failures = []
+
+    def runaway() -> None:
+        try:
+            pool.run(Request(COUNT_CUBE), 4)
+        except QueryFailed as failed:
+            failures.append(failed.status)
+
+    runaways = [threading.Thread(target=runaway) for _ in range(4)]
+    for thread in runaways:
+        thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert regions(pool) == b"n\r\n6\r\n"
+    assert time.monotonic() - started < 1.5
+    for thread in runaways:
+        thread.join()
+    assert failures == [503] * 4
+
+
+def test_rows_are_capped_while_they_stream(pool, store):
+    answer = pool.run(Request(ALL, "csv", max_rows=7), 10)
+    assert (answer.form, answer.count, answer.truncated) == ("SELECT", 7, True)
+    assert len(list(csv.reader(io.StringIO(answer.body.decode())))) == 8
+    everything = pool.run(Request(ALL, "csv", max_rows=len(store) + 1), 10)
+    assert (everything.count, everything.truncated) == (len(store), False)
+
+
+def test_a_graph_answer_is_capped_too(pool):
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    answer = pool.run(Request(construct, graph_format="nt", max_rows=5), 10)
+    assert (answer.form, answer.count, answer.truncated) == ("CONSTRUCT", 5, True)
+    assert answer.body.count(b" .\n") == 5
+
+
+def test_paging_returns_every_row_exactly_once(pool, store):
+    everything = pool.run(Request(ALL, "tsv", max_rows=10**6), 10).body.splitlines()
+    header, rows = everything[0], everything[1:]
+    pages, offset = [], 0
+    while True:
+        page = pool.run(Request(ALL, "tsv", max_rows=1000, offset=offset), 10)
+        lines = page.body.splitlines()
+        assert lines[0] == header
+        pages += lines[1:]
+        offset += 1000
+        if not page.truncated:
+            break
+    assert pages == rows and len(rows) == len(store)
+
+
+def test_malformed_and_unacceptable(pool):
+    with pytest.raises(QueryFailed) as failed:
+        pool.run(Request("SELECT ?x WHERE { ?x"), 10)
+    assert failed.value.status == 400 and failed.value.message.startswith(
+        "SPARQL syntax error at line 1"
+    )
+    with pytest.raises(QueryFailed) as failed:
+        pool.run(Request("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=None), 10)
+    assert failed.value.status == 406
