@@ -12,6 +12,7 @@ import gc
 import hashlib
 import os
 import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def _build_entry(
     entry: Path,
 ) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    side = root / f".building-{entry.name}-{os.getpid()}"
+    side = root / f".building-{entry.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     shutil.rmtree(side, ignore_errors=True)
     side.mkdir()
     try:

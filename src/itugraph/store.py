@@ -5,6 +5,7 @@ Results come back as rdflib ``Result`` objects, so rendering and tests treat bot
 
 from __future__ import annotations
 
+import gc
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -244,8 +245,12 @@ def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store
         try:
             store.load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
         except SyntaxError as error:
-            line = getattr(error, "lineno", None)
-            raise DataFileError(source.path, line, f"Turtle syntax error: {error.msg}") from None
+            failure = DataFileError(
+                source.path, getattr(error, "lineno", None), f"Turtle syntax error: {error.msg}"
+            )
+            del store
+            gc.collect()
+            raise failure from None
     provenance = []
     for slug in source_slugs(files):
         graph = ox.NamedNode(str(GRAPH[slug]))
@@ -288,7 +293,6 @@ def open_served_store(
     store that worker processes can open read-only: cached like open_store's, or, without the
     cache, built in a temporary folder removed at exit."""
     import atexit
-    import gc
     import hashlib
     import shutil
     import tempfile

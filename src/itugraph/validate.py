@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -342,6 +343,57 @@ def run_shacl(
     )
     bind_prefixes(report.namespace_manager)
     return bool(conforms), report
+
+
+def validate_store(
+    store: ox.Store, files: list[SourceFile], shapes: Graph, project: Project | None = None
+) -> tuple[ValidationReport, list[Node]]:
+    """pyshacl-turbo on a built store, with no rdflib copy of the data: the store's default graph
+    (the union of the sources and the ontology, as ``validate`` mixes the ontology in) against
+    the project's shapes; returns the report and each result's focus node, like
+    ``validate_focus_nodes``."""
+    from pyshacl_turbo import validate as turbo_validate
+
+    data = ox.Store()
+    data.load(
+        store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    shapes_store = ox.Store()
+    for path in shapes_files(project):
+        shapes_store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    conforms, report, _ = turbo_validate(
+        data, shacl_graph=shapes_store, inference="none", allow_warnings=True
+    )
+    bind_prefixes(report.namespace_manager)
+    names_of: dict[str, list[str]] = {}
+    for source in files:
+        names_of.setdefault(str(source.graph), []).append(source.path.name)
+
+    def graphs_stating(focus: Node) -> set[str]:
+        if not isinstance(focus, URIRef | BNode):
+            return set()
+        node = ox.NamedNode(str(focus)) if isinstance(focus, URIRef) else ox.BlankNode(str(focus))
+        return {
+            q.graph_name.value
+            for q in store.quads_for_pattern(node, None, None, None)
+            if isinstance(q.graph_name, ox.NamedNode)
+        }
+
+    def locate(focus: Node, shortened: str) -> tuple[str | None, int | None]:
+        stating = graphs_stating(focus)
+        return first_statement(files, focus, shortened, lambda graph: str(graph) in stating)
+
+    def files_of(focus: Node) -> tuple[str, ...]:
+        stating = graphs_stating(focus)
+        return tuple(sorted({name for g in stating for name in names_of.get(g, [g])}))
+
+    pairs = report_results(report, shapes, locate, files_of)
+    pairs.sort(key=lambda pair: result_order(pair[1]))
+    report_of = ValidationReport(
+        conforms=bool(conforms), results=[r for _, r in pairs], graph=report
+    )
+    return report_of, [focus for focus, _ in pairs]
 
 
 def validate(
