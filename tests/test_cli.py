@@ -93,7 +93,10 @@ def test_export_unwritable_exits_2(run, tmp_path: Path):
 def test_queries_lists_questions_and_parameters(run):
     result = run("queries")
     assert "field-offices" in result.output
-    assert "--param region=<region>" in result.output
+    assert (
+        "  --param region=<AFR|AMS|ARB|ASP|CIS|EUR>  (optional, e.g. ASP) only the offices of "
+        "this BDT region (AFR, AMS, ARB, ASP, CIS, EUR)\n" in result.stdout
+    )
 
 
 def test_query_csv(run):

@@ -12,8 +12,9 @@ import click
 from .canonical import curated_files, format_files
 from .export import EXPORT_FORMATS, write_atomic, write_output
 from .graph import DataFileError, load_graph
+from .namespaces import BASE
 from .project import Project, ProjectError, locate
-from .queries import REGION_CODES, QueryError, catalogue, get_query
+from .queries import QueryError, catalogue, get_query, region_codes
 from .remote import (
     AUTH_SCHEMES,
     UNION_GRAPH,
@@ -256,12 +257,16 @@ def export_command(fmt: str, output: Path | None) -> None:
 @main.command("queries")
 def list_queries() -> None:
     """List the canned queries with the question each answers and its parameters."""
-    for query in catalogue(_project()).values():
+    queries = catalogue(_project())
+    asks_region = any(p.type == "region" for q in queries.values() for p in q.parameters)
+    regions = "|".join(region_codes(_store())) if asks_region else ""
+    for query in queries.values():
         click.echo(f"{query.name}\n  {query.title}: {query.question}")
         for p in query.parameters:
             need = "required" if p.required else f"default {p.default}" if p.default else "optional"
             example = f", e.g. {p.example}" if p.example else ""
             kind = "|".join(name for name, _ in p.choices) if p.choices else p.type
+            kind = regions if p.type == "region" else kind
             click.echo(f"  --param {p.name}=<{kind}>  ({need}{example}) {p.description}")
 
 
@@ -373,7 +378,8 @@ def query(name: str, params: tuple[str, ...], fmt: str, **remote) -> None:
     values = _parse_params(params)
     try:
         canned = get_query(name, _project())
-        bindings = canned.bindings(values)
+        asks_region = any(p.type == "region" and values.get(p.name) for p in canned.parameters)
+        bindings = canned.bindings(values, region_codes(_store()) if asks_region else None)
     except QueryError as error:
         _fail(str(error))
     _emit(_run(canned.text, bindings, remote, where=f"{canned.path}: "), fmt)
@@ -521,7 +527,7 @@ def report_coverage(kind: str, fmt: str, output: Path | None) -> None:
 
 
 @report.command("region")
-@click.argument("code", type=click.Choice(REGION_CODES, case_sensitive=False))
+@click.argument("code")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option(
     "-o",
@@ -533,7 +539,10 @@ def report_region(code: str, fmt: str, output: Path | None) -> None:
     """One page on a region: offices, initiatives, events by year, centres, coverage and gaps."""
     from .reports import region_html, region_markdown, region_report
 
-    summary = region_report(_store(), code.upper())
+    try:
+        summary = region_report(_store(), code.upper())
+    except ValueError as error:
+        _fail(str(error))
     text = region_html(summary) if fmt == "html" else region_markdown(summary)
     _write(text.encode("utf-8"), output)
 
@@ -575,7 +584,7 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
 )
 @click.option(
     "--public-base",
-    default="https://w3id.org/itugraph/",
+    default=BASE,
     show_default=True,
     help="Public IRI base that the server's root stands for (id/…, def#…).",
 )

@@ -3,10 +3,12 @@
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, NamespaceManager
 
-ITU = Namespace("https://w3id.org/itugraph/def#")
-ID = Namespace("https://w3id.org/itugraph/id/")
-GRAPH = Namespace("https://w3id.org/itugraph/graph/")
-ITUSH = Namespace("https://w3id.org/itugraph/shapes#")
+#: The base IRI of everything the project mints; the one place it is written.
+BASE = "https://w3id.org/itugraph/"
+ITU = Namespace(f"{BASE}def#")
+ID = Namespace(f"{BASE}id/")
+GRAPH = Namespace(f"{BASE}graph/")
+ITUSH = Namespace(f"{BASE}shapes#")
 
 #: Prefixes for the kinds of entity under ``id/``; used to print IRIs compactly.
 ENTITY_KINDS = (

@@ -32,7 +32,11 @@ from rdflib.term import Node
 from .namespaces import ID, XSD
 from .project import Project, as_project
 
-REGION_CODES = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
+#: The codes of the regions a graph states; see region_codes.
+REGIONS_QUERY = (
+    "SELECT ?code WHERE { ?region a <https://w3id.org/itugraph/def#Region> ; "
+    "<https://w3id.org/itugraph/def#code> ?code } ORDER BY ?code"
+)
 
 
 class QueryError(ValueError):
@@ -61,9 +65,48 @@ class SparqlSyntaxError(QueryError):
 
 def _region(value: str) -> Node:
     code = value.strip().upper()
-    if code not in REGION_CODES:
-        raise ValueError(f"expected a region code, one of {', '.join(REGION_CODES)}")
+    if not re.match(r"^[A-Z]{2,10}$", code):
+        raise ValueError("expected a region code such as AFR")
     return ID[f"region/{code}"]
+
+
+#: Resources worth showing first, chosen by the data: the regional initiative with the most
+#: expected results, and the first regional office.
+EXAMPLES_QUERY = """PREFIX itu: <https://w3id.org/itugraph/def#>
+SELECT ?example WHERE {
+  { SELECT ?example WHERE { ?result itu:expectedResultOf ?example }
+    GROUP BY ?example ORDER BY DESC(COUNT(?result)) ?example LIMIT 1 }
+  UNION
+  { SELECT ?example WHERE { ?example a itu:RegionalOffice } ORDER BY ?example LIMIT 1 }
+}"""
+
+#: The WTDC cycles of the regional initiatives, latest first.
+CYCLES_QUERY = """PREFIX itu: <https://w3id.org/itugraph/def#>
+SELECT ?cycle (MAX(?start) AS ?date) WHERE {
+  ?initiative a itu:RegionalInitiative ; itu:cycle ?cycle .
+  OPTIONAL { ?cycle itu:startDate ?start }
+} GROUP BY ?cycle ORDER BY DESC(STR(?date)) DESC(?cycle)"""
+
+
+def _select(graph: Any, text: str) -> list[str]:
+    answer = sparql(graph, text) if isinstance(graph, Dataset) else graph.query(text)
+    return [str(row[0]) for row in answer]
+
+
+def example_resources(graph: Any) -> list[str]:
+    """IRIs of resources to show as examples (VoID exampleResource), chosen from the data."""
+    return sorted(_select(graph, EXAMPLES_QUERY))
+
+
+def initiative_cycles(graph: Any) -> list[str]:
+    """The IRIs of the conferences whose regional initiatives the graph holds, latest first."""
+    return _select(graph, CYCLES_QUERY)
+
+
+def region_codes(graph: Any) -> tuple[str, ...]:
+    """The codes of the regions the graph states (itu:Region with itu:code), from a store
+    (``open_store``) or an rdflib Dataset: regions are data, not code."""
+    return tuple(_select(graph, REGIONS_QUERY))
 
 
 _IRI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
@@ -141,8 +184,15 @@ class Parameter:
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
 
-    def parse(self, value: Any) -> Node:
-        """Turn a user's value into an RDF term, or raise ParameterError naming this parameter."""
+    def parse(self, value: Any, regions: tuple[str, ...] | None = None) -> Node:
+        """Turn a user's value into an RDF term, or raise ParameterError naming this parameter;
+        a region must be one of ``regions`` (the graph's) when they are given."""
+        known = regions if self.type == "region" and regions is not None else None
+        if known is not None and str(value).strip().upper() not in known:
+            raise ParameterError(
+                f"parameter {self.name!r} (region): expected one of {', '.join(regions)}; "
+                f"got {value!r}"
+            )
         if self.type == "choice":
             allowed = dict(self.choices)
             if str(value) not in allowed:
@@ -169,8 +219,11 @@ class CannedQuery:
     path: Path
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
 
-    def bindings(self, values: Mapping[str, Any]) -> dict[str, Node]:
-        """Check and convert parameter values (defaults filled in) into initBindings."""
+    def bindings(
+        self, values: Mapping[str, Any], regions: tuple[str, ...] | None = None
+    ) -> dict[str, Node]:
+        """Check and convert parameter values (defaults filled in) into initBindings; region
+        values are checked against ``regions`` (the graph's, from region_codes) when given."""
         known = {p.name for p in self.parameters}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -189,7 +242,7 @@ class CannedQuery:
                         + (f"; e.g. {parameter.example}" if parameter.example else "")
                     )
                 continue
-            bound[parameter.name] = parameter.parse(value)
+            bound[parameter.name] = parameter.parse(value, regions)
         return bound
 
 
@@ -396,11 +449,12 @@ def run_query(
     """Run a canned query by name with keyword parameters, on the given store (a GraphStore from
     ``open_store``) or rdflib Dataset, else on the project's cached store."""
     query = get_query(name, project)
-    bindings = query.bindings(params)
-    if isinstance(graph, Dataset):
-        return sparql(graph, query.text, bindings)
     if graph is None:
         from .store import open_store
 
         graph = open_store(project)
+    asks_region = any(p.type == "region" and params.get(p.name) for p in query.parameters)
+    bindings = query.bindings(params, region_codes(graph) if asks_region else None)
+    if isinstance(graph, Dataset):
+        return sparql(graph, query.text, bindings)
     return graph.query(query.text, bindings)

@@ -29,11 +29,11 @@ from rdflib.paths import Path as PropertyPath
 
 from .export import write_atomic
 from .graph import ONTOLOGY_GRAPH, iter_named_graphs, source_files, turtle_of
-from .namespaces import ENTITY_KINDS, ID, ITU, PROV, RDFS, SKOS, bind_prefixes
+from .namespaces import BASE, ENTITY_KINDS, ID, ITU, PROV, RDFS, SKOS, bind_prefixes
 from .project import as_project
+from .queries import example_resources
 from .validate import ValidationReport, shapes_files, validate
 
-BASE = "https://w3id.org/itugraph/"
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 TITLE = "itugraph: a knowledge graph of the ITU's regional presence"
@@ -297,8 +297,8 @@ def describe(
     graph.add((publisher, FOAF.name, Literal("itugraph project")))
     graph.add((release, VOID.uriSpace, Literal(str(ID))))
     graph.add((release, VOID.triples, Literal(len(dataset), datatype=XSD.integer)))
-    graph.add((release, VOID.exampleResource, ID["initiative/WTDC-25/EUR3"]))
-    graph.add((release, VOID.exampleResource, ID["office/ro-afr"]))
+    for example in example_resources(dataset):
+        graph.add((release, VOID.exampleResource, URIRef(example)))
     if endpoint:
         graph.add((release, VOID.sparqlEndpoint, URIRef(endpoint)))
     classes: dict = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rdflib import Dataset
 
 from .namespaces import ID
-from .queries import REGION_CODES, run_query
+from .queries import region_codes, run_query
 
 COVERAGE_KINDS = ("resolution", "sdg", "wsis", "gdc")
 COVERAGE_FORMATS = ("csv", "md", "html", "png", "svg")
@@ -41,7 +41,7 @@ class CoverageMatrix:
     kind: str
     columns: list[Column]
     cells: dict[tuple[str, str], int] = field(default_factory=dict)
-    regions: tuple[str, ...] = REGION_CODES
+    regions: tuple[str, ...] = ()
 
     def count(self, region: str, column: Column) -> int:
         return self.cells.get((region, column.iri), 0)
@@ -78,7 +78,7 @@ def coverage_matrix(graph: Dataset, kind: str = "sdg") -> CoverageMatrix:
             columns.values(), key=lambda c: (c.heading.split()[0], c.heading.split()[1].zfill(6))
         )
         cells = {(_code(r.region), str(r.resolution)): int(r.items) for r in rows}
-        return CoverageMatrix(kind, ordered, cells)
+        return CoverageMatrix(kind, ordered, cells, region_codes(graph))
     targets = [
         Column(str(r.target), ("SDG " if kind == "sdg" else "") + str(r.notation), str(r.label))
         for r in run_query("targets", graph, kind=kind)
@@ -87,7 +87,7 @@ def coverage_matrix(graph: Dataset, kind: str = "sdg") -> CoverageMatrix:
         (_code(r.region), str(r.target)): int(r.initiatives)
         for r in run_query("target-coverage", graph, kind=kind)
     }
-    return CoverageMatrix(kind, targets, cells)
+    return CoverageMatrix(kind, targets, cells, region_codes(graph))
 
 
 def to_csv(matrix: CoverageMatrix) -> str:
@@ -220,7 +220,8 @@ def region_report(graph: Dataset, code: str) -> RegionReport:
     """Collect a region's offices, initiatives, events per year, centres and target coverage."""
     (region,) = [r for r in run_query("regions", graph) if str(r.code) == code.upper()] or [None]
     if region is None:
-        raise ValueError(f"unknown region {code!r}; expected one of {', '.join(REGION_CODES)}")
+        known = ", ".join(region_codes(graph))
+        raise ValueError(f"unknown region {code!r}; expected one of {known}")
     code = str(region.code)
     offices = [
         (str(r.officeLabel), str(r.kind), str(r.city or r.country).rsplit("/", 1)[-1])

@@ -23,9 +23,16 @@ from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
 from ..graph import source_files
-from ..namespaces import RDFS, bind_prefixes
+from ..namespaces import BASE, RDFS, bind_prefixes
 from ..project import Project, as_project
-from ..queries import CannedQuery, QueryError, catalogue, with_values
+from ..queries import (
+    CannedQuery,
+    QueryError,
+    catalogue,
+    initiative_cycles,
+    region_codes,
+    with_values,
+)
 from ..results import render
 from ..store import PREFIXES, open_served_store, quads_to_graph
 from ..workers import DEFAULT_MEMORY, QueryPool
@@ -35,7 +42,7 @@ from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from .sparql_examples import examples_graph, service_description
 
 HERE = Path(__file__).parent
-PUBLIC_BASE = "https://w3id.org/itugraph/"
+PUBLIC_BASE = BASE
 
 
 @dataclass
@@ -77,6 +84,8 @@ class Site:
         self.graph_store = open_served_store(self.project, examples, use_cache)
         self.store = self.graph_store.store
         self.triples = len(self.graph_store) - len(examples)
+        self.regions = region_codes(self.graph_store)
+        self.cycles = initiative_cycles(self.graph_store)
         self.pool = QueryPool(
             self.graph_store.path, settings.workers, settings.worker_memory, PREFIXES
         )
@@ -353,7 +362,7 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
         fmt = values.pop("format")
         params = {k.removesuffix("_"): v for k, v in values.items() if v is not None}
         try:
-            bindings = canned.bindings(params)
+            bindings = canned.bindings(params, site.regions)
         except QueryError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
 
@@ -390,7 +399,7 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
             f" (one of: {', '.join(n for n, _ in p.choices)})" if p.choices else ""
         )
         pattern = {
-            "region": "^(AFR|AMS|ARB|ASP|CIS|EUR)$",
+            "region": "^(" + "|".join(site.regions) + ")$",
             "year": "^[0-9]{4}$",
             "choice": "^(" + "|".join(name for name, _ in p.choices) + ")$",
         }.get(p.type)

@@ -191,6 +191,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         return await site.cache.answer(("home",), lambda: home_page(request))
 
     async def home_page(request: Request) -> CachedAnswer:
+        cycle = site.cycles[0] if site.cycles else ""
         browse = {
             "Regions": _listing(
                 site,
@@ -200,10 +201,10 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
                 site,
                 "SELECT ?e ?l WHERE { ?e a itu:Resolution ; rdfs:label ?l FILTER(lang(?l)='en') } ORDER BY ?l",
             ),
-            "Regional initiatives (WTDC-25)": _listing(
+            f"Regional initiatives ({cycle.rsplit('/', 1)[-1]})": _listing(
                 site,
                 "SELECT ?e (MIN(CONCAT(?c, ': ', STR(?t))) AS ?l) WHERE { ?e a itu:RegionalInitiative ; itu:code ?c ; "
-                "itu:cycle <https://w3id.org/itugraph/id/conference/WTDC-25> ; dcterms:title ?t } GROUP BY ?e ORDER BY ?l",
+                f"itu:cycle <{cycle}> ; dcterms:title ?t }} GROUP BY ?e ORDER BY ?l",
             ),
             "Sustainable Development Goals": _listing(
                 site,

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH, VOID, XSD
 
-from ..namespaces import GRAPH, bind_prefixes
-from ..queries import CannedQuery
+from ..namespaces import GRAPH, ID, bind_prefixes
+from ..queries import CannedQuery, example_resources
 
 if TYPE_CHECKING:
     from .app import Site
@@ -67,13 +67,9 @@ def service_description(site: Site, endpoint_url: str) -> Graph:
     graph.add((dataset, RDF.type, SD.Graph))
     graph.add((dataset, VOID.sparqlEndpoint, service))
     graph.add((dataset, VOID.triples, Literal(site.triples, datatype=XSD.integer)))
-    graph.add(
-        (
-            dataset,
-            VOID.exampleResource,
-            URIRef(f"{site.settings.public_base}id/initiative/WTDC-25/EUR3"),
-        )
-    )
+    for example in example_resources(site.graph_store):
+        public = example.replace(str(ID), f"{site.settings.public_base}id/", 1)
+        graph.add((dataset, VOID.exampleResource, URIRef(public)))
     partitions = (
         ("class", "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", VOID.classPartition, VOID["class"], VOID.entities),
         ("property", "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s ?c ?o } GROUP BY ?c", VOID.propertyPartition, VOID.property, VOID.triples),
