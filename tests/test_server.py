@@ -526,3 +526,17 @@ def test_evicted_answer_is_built_again(small_cache, engine_calls):
     again = client.get("/api/queries/regions")
     assert again.status_code == 200 and len(again.json()["rows"]) == 6
     assert len(engine_calls) == 5
+
+
+def test_the_version_follows_the_data(tmp_path):
+    """Same inputs, same ETag version (across restarts); one changed byte of data, another."""
+    from itugraph.project import locate
+
+    from .conftest import copy_of_repository
+
+    first = create_app(ServerSettings()).state.site.version
+    assert create_app(ServerSettings()).state.site.version == first
+    copy = copy_of_repository(tmp_path / "copy")
+    report = copy / "data" / "tsag-2020-regional-offices.ttl"
+    report.write_text(report.read_text().replace('"2020"^^xsd:gYear', '"2021"^^xsd:gYear', 1))
+    assert create_app(ServerSettings(), project=locate(start=copy)).state.site.version != first

@@ -207,9 +207,10 @@ class OxigraphStore(GraphStore):
 
     backend = "oxigraph"
 
-    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None, key: str | None = None) -> None:
         self.store = store
         self.path = path
+        self.key = key
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
         return oxigraph_query(self.store, text, bindings)
@@ -230,7 +231,8 @@ class OxigraphStore(GraphStore):
         return data
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        (count,) = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(count["n"].value)
 
     def named_graphs(self) -> list[str]:
         return sorted(graph.value for graph in self.store.named_graphs())
@@ -308,9 +310,9 @@ def open_served_store(
         store.extend(extra + union)
         return store
 
+    digest = hashlib.sha256(ox.serialize(extra, format=ox.RdfFormat.N_QUADS) or b"")
+    key = f"{input_key(files)}-{digest.hexdigest()[:16]}"
     if use_cache:
-        digest = hashlib.sha256(ox.serialize(extra, format=ox.RdfFormat.N_QUADS) or b"")
-        key = f"{input_key(files)}-{digest.hexdigest()[:16]}"
         path = cached_store_path(files, build, key)
     else:
         folder = Path(tempfile.mkdtemp(prefix="itugraph-store-"))
@@ -320,7 +322,7 @@ def open_served_store(
         store.flush()
         del store
         gc.collect()
-    return OxigraphStore(ox.Store.read_only(str(path)), path)
+    return OxigraphStore(ox.Store.read_only(str(path)), path, key)
 
 
 def _build_on_disk(files: list[SourceFile], path: Path) -> ox.Store:

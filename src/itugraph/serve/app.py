@@ -36,7 +36,7 @@ from ..queries import (
 from ..results import render
 from ..store import PREFIXES, open_served_store, quads_to_graph
 from ..workers import DEFAULT_MEMORY, QueryPool
-from .caching import AnswerCache, CachedAnswer, ConditionalGet, graph_version
+from .caching import AnswerCache, CachedAnswer, ConditionalGet, content_version
 from .engine import Limits, QueryRejected, run
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from .sparql_examples import examples_graph, service_description
@@ -90,8 +90,8 @@ class Site:
             self.graph_store.path, settings.workers, settings.worker_memory, PREFIXES
         )
         code = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix != ".pyc")
-        self.version = graph_version(
-            self.store,
+        self.version = content_version(
+            self.graph_store.key,
             [__version__.encode(), settings.public_base.encode(), *(p.read_bytes() for p in code)],
         )
         sources = [f.path for f in source_files(self.project)]

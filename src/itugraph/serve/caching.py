@@ -5,32 +5,24 @@ which repeated GETs are served from before they reach the router."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from email.utils import formatdate, mktime_tz, parsedate_tz
 
-import pyoxigraph as ox
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-BLANK_NODE = re.compile(rb"(^| )_:\S+", re.MULTILINE)
 ANSWER_KEY = "itugraph.answer"
 LONGEST_INDEXED_REQUEST = 2048
 
 
-def graph_version(store: ox.Store, extra: Iterable[bytes] = ()) -> str:
-    """SHA-256 over the store's sorted N-Quads (blank-node labels erased) and some extra bytes.
-
-    Blank-node labels are made up anew at each load, so they are left out to keep the version
-    the same across restarts and worker processes serving the same content.
-    """
-    digest = hashlib.sha256()
-    quads = BLANK_NODE.sub(rb"\1_:", store.dump(format=ox.RdfFormat.N_QUADS))
-    for line in sorted(quads.splitlines()):
-        digest.update(line + b"\n")
+def content_version(key: str, extra: Iterable[bytes] = ()) -> str:
+    """SHA-256 over the served store's content key (a hash of every input file, see
+    itugraph.cache.input_key) and some extra bytes (the code that renders the answers): the same
+    across restarts serving the same content, different as soon as one input byte differs."""
+    digest = hashlib.sha256(key.encode())
     for chunk in extra:
         digest.update(hashlib.sha256(chunk).digest())
     return digest.hexdigest()
