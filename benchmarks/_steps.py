@@ -148,18 +148,18 @@ def run(step: str, data: Path, timeout: float, only: list[str] | None) -> None:
     """Run one step on the data folder, emitting its phases."""
     import pyoxigraph  # noqa: F401  (imports are not part of any figure)
 
-    import itugraph.export
     import itugraph.graph
     import itugraph.queries
+    import itugraph.serialization
     import itugraph.store
-    import itugraph.validate  # noqa: F401
+    import itugraph.validation  # noqa: F401
 
     if step == "load-rdflib":
         phase("load", timeout, lambda: {"_value": load_rdflib(data)}, _counts_rdflib)
     elif step == "load-oxigraph":
         phase("load", timeout, lambda: {"_value": load_oxigraph(data)}, _counts_oxigraph)
     elif step == "validate":
-        from itugraph.validate import load_shapes, validate
+        from itugraph.validation import load_shapes, validate
 
         state: dict[str, Any] = {}
 
@@ -200,7 +200,7 @@ def _queries(engine: str, data: Path, timeout: float, only: list[str] | None) ->
 def _exports(engine: str, data: Path, timeout: float, only: list[str] | None) -> None:
     formats = [f for f in EXPORTS if only is None or f in only]
     if engine == "rdflib":
-        from itugraph.export import serialize
+        from itugraph.serialization import serialize
 
         dataset = phase("prepare", timeout, lambda: {"_value": load_rdflib(data)})
         if dataset is None:

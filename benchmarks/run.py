@@ -8,10 +8,10 @@ folder is generated once into ``--cache``, then every step runs ``--repeat`` tim
 fresh process (``python benchmarks/run.py --step STEP --data DIR``, see _steps.py) killed after
 ``--timeout`` seconds per figure. A figure is the median of the repeats; a figure that timed out
 in any repeat is reported as "> T s" and not run again. Steps: parse and load (rdflib
-``load_graph`` vs pyoxigraph ``Store.bulk_load``), SHACL validation (itugraph.validate: pySHACL,
+``load_graph`` vs pyoxigraph ``Store.bulk_load``), SHACL validation (itugraph.validation: pySHACL,
 inference "none", ontology mixed in), every canned query with its default parameters (rdflib
 ``itugraph.queries.sparql`` vs ``itugraph.store.oxigraph_query``), export to N-Triples and Turtle
-(``itugraph.export.serialize`` vs ``Store.dump``), the CLI start to first answer
+(``itugraph.serialization.serialize`` vs ``Store.dump``), the CLI start to first answer
 (``itugraph --data-dir DIR query regions``, or the same through the rdflib backend, cold with an
 empty ITUGRAPH_CACHE_DIR, then warm) and each process's peak memory (ru_maxrss). Results go to
 stdout, the Markdown ``--output`` and raw JSON (``--json``, default benchmarks/results.json);

@@ -13,7 +13,7 @@ from rdflib import URIRef
 from itugraph.graph import GRAPH, load_graph
 from itugraph.queries import run_query
 from itugraph.sources import source_documents
-from itugraph.validate import validate
+from itugraph.validation import validate
 
 COPIES = 2
 

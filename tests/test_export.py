@@ -9,8 +9,8 @@ import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph
 
-from itugraph.export import EXPORT_FORMATS, export, serialize
 from itugraph.namespaces import GRAPH
+from itugraph.serialization import EXPORT_FORMATS, export, serialize
 
 PARSE_AS = {
     "ttl": "turtle",

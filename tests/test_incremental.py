@@ -30,7 +30,7 @@ from itugraph.incremental import (
 from itugraph.namespaces import ITU, PROV, SH
 from itugraph.resources import resource_path
 from itugraph.store import load_oxigraph
-from itugraph.validate import ValidationReport, load_shapes, result_order, validate
+from itugraph.validation import ValidationReport, load_shapes, result_order, validate
 
 from .conftest import FIXTURES
 

@@ -21,7 +21,7 @@ from rdflib.namespace import OWL, RDF, RDFS, VOID
 
 from itugraph.cli import main
 from itugraph.release import MEDIA_TYPES, build_release
-from itugraph.validate import validate
+from itugraph.validation import validate
 
 ITU = "https://w3id.org/itugraph/def#"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from itugraph.graph import load_graph
 from itugraph.namespaces import ITUSH, RDF, SH, bind_prefixes
-from itugraph.validate import load_shapes, validate
+from itugraph.validation import load_shapes, validate
 
 from .conftest import FIXTURES
 

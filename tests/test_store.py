@@ -14,11 +14,11 @@ from rdflib import BNode, Dataset, Graph
 
 from itugraph.cache import CACHE_ENV, cached_store, clear_cache, input_key
 from itugraph.cli import main
-from itugraph.export import EXPORT_FORMATS
 from itugraph.graph import DataFileError, source_files
 from itugraph.queries import run_query
 from itugraph.resources import resource_path
 from itugraph.results import render
+from itugraph.serialization import EXPORT_FORMATS
 from itugraph.store import (
     BACKENDS,
     OxigraphStore,

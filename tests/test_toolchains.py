@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph
 
 from itugraph.graph import load_graph
 from itugraph.release import MEDIA_TYPES, build_release
-from itugraph.validate import ValidationReport, validate
+from itugraph.validation import ValidationReport, validate
 
 from .conftest import FIXTURES
 

@@ -10,11 +10,11 @@ The public API, which the ``itugraph`` command wraps::
     export(graph, "nq", "itugraph.nq")
 """
 
-from .export import export
 from .graph import DataFileError, load_graph
 from .queries import ParameterError, QueryError, UnknownQueryError, catalogue, run_query
+from .serialization import export
 from .store import open_store
-from .validate import ValidationReport, validate
+from .validation import ValidationReport, validate
 
 __version__ = "0.1.0"
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from .canonical import curated_files, format_files
-from .export import EXPORT_FORMATS, write_atomic, write_output
 from .graph import DataFileError, load_graph
 from .namespaces import BASE
 from .project import Project, ProjectError, locate
@@ -25,7 +24,8 @@ from .remote import (
 )
 from .reports import COVERAGE_FORMATS, COVERAGE_KINDS
 from .results import RESULT_FORMATS, render
-from .validate import DEFAULT_ENGINE, ENGINES
+from .serialization import EXPORT_FORMATS, write_atomic, write_output
+from .validation import DEFAULT_ENGINE, ENGINES
 
 EXIT_VIOLATIONS = 1
 EXIT_CANNOT_RUN = 2
@@ -171,7 +171,7 @@ def validate(fmt: str, output: Path | None, full: bool, engine: str) -> None:
       itugraph validate --format github                 (annotations in GitHub Actions)
     """
     from .incremental import ShapesFileError, validate_cached
-    from .validate import ValidationReport
+    from .validation import ValidationReport
 
     started = time.perf_counter()
     params = _root_params()

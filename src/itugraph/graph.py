@@ -112,11 +112,21 @@ def load_graph(project: Project | Path | None = None) -> KnowledgeGraph:
     bind_prefixes(dataset.namespace_manager)
     for source in files:
         parse_turtle(source.path, dataset.graph(source.graph))
-    for slug in source_slugs(files):
-        named = dataset.graph(GRAPH[slug])
-        named.add((GRAPH[slug], RDF.type, PROV.Entity))
-        named.add((GRAPH[slug], PROV.wasDerivedFrom, ID[f"document/{slug}"]))
+    for subject, predicate, obj, graph in provenance_statements(files):
+        dataset.graph(graph).add((subject, predicate, obj))
     return dataset
+
+
+def provenance_statements(files: list[SourceFile]) -> list[tuple[URIRef, URIRef, URIRef, URIRef]]:
+    """The provenance contract, stated once for every loader: each source document's named graph
+    ``graph/{slug}`` is a prov:Entity derived from ``document/{slug}`` (as quads: subject,
+    predicate, object, graph)."""
+    statements = []
+    for slug in source_slugs(files):
+        graph = GRAPH[slug]
+        statements.append((graph, RDF.type, PROV.Entity, graph))
+        statements.append((graph, PROV.wasDerivedFrom, ID[f"document/{slug}"], graph))
+    return statements
 
 
 def iter_named_graphs(dataset: Dataset) -> Iterator[Graph]:

@@ -52,7 +52,6 @@ from rdflib.term import Node
 from rdflib.util import from_n3
 
 from .cache import cache_dir, cached_store, complete_entries, file_digests, input_key
-from .export import write_atomic
 from .graph import (
     ONTOLOGY_GRAPH,
     DataFileError,
@@ -64,8 +63,9 @@ from .graph import (
 )
 from .namespaces import OWL, RDF, RDFS, SH, bind_prefixes
 from .project import Project, as_project
+from .serialization import write_atomic
 from .store import load_oxigraph, to_rdflib_term
-from .validate import (
+from .validation import (
     DEFAULT_ENGINE,
     ValidationReport,
     ValidationResult,

@@ -27,12 +27,12 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VANN, VOID, XSD
 from rdflib.paths import Path as PropertyPath
 
-from .export import write_atomic
 from .graph import ONTOLOGY_GRAPH, iter_named_graphs, source_files, turtle_of
 from .namespaces import BASE, ENTITY_KINDS, ID, ITU, PROV, RDFS, SKOS, bind_prefixes
 from .project import as_project
 from .queries import example_resources
-from .validate import ValidationReport, shapes_files, validate
+from .serialization import write_atomic
+from .validation import ValidationReport, shapes_files, validate
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")

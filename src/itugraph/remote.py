@@ -22,11 +22,11 @@ from rdflib import Dataset, Graph
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .export import serialize
 from .graph import iter_named_graphs, source_files
 from .namespaces import GRAPH
 from .project import Project
 from .queries import with_values
+from .serialization import serialize
 
 if TYPE_CHECKING:
     import httpx

@@ -17,18 +17,18 @@ from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .export import EXPORT_FORMATS, serialize
 from .graph import (
     DataFileError,
     SourceFile,
     iter_named_graphs,
     load_graph,
+    provenance_statements,
     source_files,
-    source_slugs,
 )
-from .namespaces import GRAPH, ID, PROV, RDF, bind_prefixes
+from .namespaces import bind_prefixes
 from .project import Project
 from .queries import SparqlSyntaxError, with_values
+from .serialization import EXPORT_FORMATS, serialize
 
 #: The store backends: pyoxigraph (the default) and rdflib.
 BACKENDS = ("oxigraph", "rdflib")
@@ -253,19 +253,10 @@ def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store
             del store
             gc.collect()
             raise failure from None
-    provenance = []
-    for slug in source_slugs(files):
-        graph = ox.NamedNode(str(GRAPH[slug]))
-        provenance += [
-            ox.Quad(graph, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), graph),
-            ox.Quad(
-                graph,
-                ox.NamedNode(str(PROV.wasDerivedFrom)),
-                ox.NamedNode(str(ID[f"document/{slug}"])),
-                graph,
-            ),
-        ]
-    store.extend(provenance)
+    store.extend(
+        ox.Quad(*(ox.NamedNode(str(term)) for term in statement))
+        for statement in provenance_statements(files)
+    )
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
@@ -16,9 +15,7 @@ from ..reports import COVERAGE_KINDS, coverage_matrix, heatmap
 from ..store import oxigraph_query, quads_to_graph, to_rdflib_term
 from .caching import CachedAnswer
 from .negotiation import GRAPH_TYPES, choose
-
-if TYPE_CHECKING:
-    from .app import Site
+from .site import Site
 
 PAGE_TYPES = {"html": "text/html", **GRAPH_TYPES}
 SERIALIZERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}

@@ -14,7 +14,7 @@ from ..namespaces import GRAPH, ID, bind_prefixes
 from ..queries import CannedQuery, example_resources
 
 if TYPE_CHECKING:
-    from .app import Site
+    from .site import Site
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = Namespace("https://schema.org/")
