@@ -350,3 +350,27 @@ def test_index_lists_every_file_with_size_and_checksum(release):
     assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in text
     assert "https://example.org/sparql" in page.hrefs
     assert "conforms to the itugraph shapes" in text
+
+
+def test_context_is_made_from_the_ontology_and_the_data(graph, release):
+    """Every itu: property of the ontology has its key; the id/ kinds come from the data."""
+    from rdflib.namespace import OWL, RDF
+
+    context = json.loads((release[0] / "itugraph.context.jsonld").read_text())["@context"]
+    ontology = graph.graph(URIRef("https://w3id.org/itugraph/graph/ontology"))
+    properties = {
+        str(p).removeprefix(str(ITU))
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for p in ontology.subjects(RDF.type, kind)
+        if str(p).startswith(str(ITU))
+    }
+    keyed = {
+        key
+        for key, value in context.items()
+        if isinstance(value, dict) and value.get("@id", "").startswith(str(ITU))
+    }
+    assert keyed == properties
+    assert context["priority"] == "https://w3id.org/itugraph/id/priority/"
+    assert context["ordinal"] == {"@id": f"{ITU}ordinal", "@type": "xsd:integer"}
+    assert context["headedBy"] == {"@id": f"{ITU}headedBy", "@type": "@id"}
+    assert context["objective"] == {"@id": f"{ITU}objective"}

@@ -28,7 +28,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VANN, VOID, XSD
 from rdflib.paths import Path as PropertyPath
 
 from .graph import ONTOLOGY_GRAPH, iter_named_graphs, source_files, turtle_of
-from .namespaces import BASE, ENTITY_KINDS, ID, ITU, PROV, RDFS, SKOS, bind_prefixes
+from .namespaces import BASE, ID, ITU, PROV, RDFS, SKOS, bind_prefixes
 from .project import as_project
 from .queries import example_resources
 from .serialization import write_atomic
@@ -73,31 +73,43 @@ def canonical_dataset(dataset: Dataset) -> Dataset:
     return copy
 
 
-def jsonld_context() -> dict:
-    """Short keys for the contract's terms: a JSON-LD context a web developer can reuse."""
+#: Standard vocabulary terms the data uses, with the JSON-LD keys the context gives them.
+VOCABULARY_TERMS = {
+    "label": {"@id": str(RDFS.label), "@container": "@language"},
+    "title": {"@id": str(DCTERMS.title), "@container": "@language"},
+    "description": {"@id": str(DCTERMS.description)},
+    "derivedFrom": {"@id": str(PROV.wasDerivedFrom), "@type": "@id"},
+    "notation": {"@id": str(SKOS.notation)},
+    "editorialNote": {"@id": str(SKOS.editorialNote)},
+    "expectedResults": {"@reverse": str(ITU.expectedResultOf), "@container": "@set"},
+}
+_TYPED_RANGES = {XSD.integer: "xsd:integer", XSD.decimal: "xsd:decimal", XSD.boolean: "xsd:boolean"}
+
+
+def jsonld_context(dataset: Dataset) -> dict:
+    """Short keys for the contract's terms, a JSON-LD context a web developer can reuse, made
+    from the graph: each itu: property of the ontology (object properties IRI-valued, numbers and
+    booleans typed by their range), a prefix for each kind of entity under id/ that the data
+    has, and the standard vocabulary terms of VOCABULARY_TERMS."""
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
     context: dict = {"@version": 1.1, "itu": str(ITU), "id": str(ID), "xsd": str(XSD)}
-    for kind in ENTITY_KINDS:
+    kinds = {
+        str(subject).removeprefix(str(ID)).split("/", 1)[0]
+        for subject in dataset.subjects()
+        if str(subject).startswith(str(ID))
+    }
+    for kind in sorted(kinds):
         context[kind] = f"{ID}{kind}/"
-    links = ["region", "locatedIn", "inCountry", "headedBy", "adoptedAt", "expectedResultOf", "cycle",
-             "status", "contributesTo", "chair", "viceChair", "fundedBy", "represents", "preparesFor",
-             "memberOf", "affiliateCountry", "beneficiaryCountry", "organizer", "partner", "relocatedTo"]  # fmt: skip
-    for name in links:
-        context[name] = {"@id": str(ITU[name]), "@type": "@id"}
-    for name in ("code", "number", "objective", "countQualifier", "currency", "eventKind"):
-        context[name] = {"@id": str(ITU[name])}
-    context["ordinal"] = {"@id": str(ITU.ordinal), "@type": "xsd:integer"}
-    context["participantCount"] = {"@id": str(ITU.participantCount), "@type": "xsd:integer"}
-    context.update(
-        {
-            "label": {"@id": str(RDFS.label), "@container": "@language"},
-            "title": {"@id": str(DCTERMS.title), "@container": "@language"},
-            "description": {"@id": str(DCTERMS.description)},
-            "derivedFrom": {"@id": str(PROV.wasDerivedFrom), "@type": "@id"},
-            "notation": {"@id": str(SKOS.notation)},
-            "editorialNote": {"@id": str(SKOS.editorialNote)},
-            "expectedResults": {"@reverse": str(ITU.expectedResultOf), "@container": "@set"},
-        }
-    )
+    for kind, typed in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+        for prop in sorted(ontology.subjects(RDF.type, kind)):
+            if not str(prop).startswith(str(ITU)):
+                continue
+            entry = {"@id": str(prop)}
+            value_type = "@id" if typed else _TYPED_RANGES.get(ontology.value(prop, RDFS.range))
+            if value_type:
+                entry["@type"] = value_type
+            context[str(prop).removeprefix(str(ITU))] = entry
+    context.update(VOCABULARY_TERMS)
     return {"@context": context}
 
 
@@ -429,7 +441,7 @@ def _write_release(
             format=ox.RdfFormat.RDF_XML,
         ),
     )
-    context = jsonld_context()
+    context = jsonld_context(dataset)
     put("itugraph.context.jsonld", (json.dumps(context, indent=2, sort_keys=True) + "\n").encode())
     triples = ox.parse(files["graph.nt"].read_bytes(), format=ox.RdfFormat.N_TRIPLES)
     expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
