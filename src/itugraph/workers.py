@@ -37,6 +37,8 @@ GRAPH_FORMATS = {
 DEFAULT_MEMORY = 2**30
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _POLL = 0.02
+#: How long a query waits for a busy worker before another worker is started for it.
+_PATIENCE = 0.2
 
 
 class QueryFailed(Exception):
@@ -204,8 +206,8 @@ class _Worker:
 class QueryPool:
     """Worker processes over one on-disk store; ``run`` answers a query or raises QueryFailed.
 
-    ``workers`` start at once; when all are busy (with runaway queries, say) another starts, up
-    to ``max_workers``, so a simple query is still answered. Thread-safe; ``close`` stops the
+    ``workers`` start at once; when all stay busy for _PATIENCE seconds (with runaway queries,
+    say) another starts, up to ``max_workers``, so a simple query is still answered. Thread-safe; ``close`` stops the
     workers. Turtle answers use ``prefixes``."""
 
     def __init__(
@@ -244,7 +246,7 @@ class QueryPool:
 
     def _acquire(self, timeout: float) -> _Worker:
         try:
-            return self._idle.get_nowait()
+            return self._idle.get(timeout=min(_PATIENCE, timeout))
         except queue.Empty:
             pass
         with self._lock:
