@@ -31,7 +31,7 @@ from .graph import ONTOLOGY_GRAPH, iter_named_graphs, source_files, turtle_of
 from .namespaces import BASE, ID, ITU, PROV, RDFS, SKOS, bind_prefixes
 from .project import as_project
 from .queries import example_resources
-from .serialization import write_atomic
+from .serialization import sorted_lines, write_atomic
 from .validation import ValidationReport, shapes_files, validate
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
@@ -418,22 +418,8 @@ def _write_release(
         write_atomic(files[name], data)
 
     put("graph.ttl", union.serialize(format="turtle", encoding="utf-8"))
-    put(
-        "graph.nt",
-        b"".join(
-            sorted(set(union.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)))
-        ),
-    )
-    put(
-        "graph.nq",
-        b"".join(
-            sorted(
-                set(
-                    canonical.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
-                )
-            )
-        ),
-    )
+    put("graph.nt", sorted_lines(union.serialize(format="nt", encoding="utf-8")))
+    put("graph.nq", sorted_lines(canonical.serialize(format="nquads", encoding="utf-8")))
     put(
         "graph.rdf",
         ox.serialize(

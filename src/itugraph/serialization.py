@@ -21,6 +21,12 @@ EXPORT_FORMATS: dict[str, tuple[str, bool]] = {
 }
 
 
+def sorted_lines(data: bytes) -> bytes:
+    """N-Triples or N-Quads in their canonical order: each statement once, lines sorted. The one
+    writer of sorted N-Triples that ``export`` and ``release`` share."""
+    return b"".join(sorted(set(data.splitlines(keepends=True))))
+
+
 def serialize(dataset: Dataset, fmt: str) -> bytes:
     """Serialize the graph: quad formats keep each statement's named graph, triple formats the union."""
     if fmt not in EXPORT_FORMATS:
@@ -35,9 +41,7 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
     for triple in dataset.triples((None, None, None)):
         union.add(triple)
     data = union.serialize(format=serializer, encoding="utf-8")
-    if fmt == "nt":
-        data = b"".join(sorted(set(data.splitlines(keepends=True))))
-    return data
+    return sorted_lines(data) if fmt == "nt" else data
 
 
 def export(dataset: Dataset, fmt: str, dest: str | Path | IO[bytes] | None = None) -> None:

@@ -28,7 +28,7 @@ from .graph import (
 from .namespaces import bind_prefixes
 from .project import Project
 from .queries import SparqlSyntaxError, with_values
-from .serialization import EXPORT_FORMATS, serialize
+from .serialization import EXPORT_FORMATS, serialize, sorted_lines
 
 #: The store backends: pyoxigraph (the default) and rdflib.
 BACKENDS = ("oxigraph", "rdflib")
@@ -226,9 +226,7 @@ class OxigraphStore(GraphStore):
             named = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
             return ox.serialize(named, format=target, prefixes=prefixes)
         data = self.store.dump(format=target, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        if fmt == "nt":
-            data = b"".join(sorted(data.splitlines(keepends=True)))
-        return data
+        return sorted_lines(data) if fmt == "nt" else data
 
     def __len__(self) -> int:
         (count,) = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
