@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from email.utils import formatdate, mktime_tz, parsedate_tz
 
+from cachetools import LRUCache
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,17 +59,42 @@ class AnswerResponse(Response):
         await super().__call__(scope, receive, tagged)
 
 
+class _LeastRecentlyUsed(LRUCache):
+    """cachetools' LRU bounded in bytes of body, with a bound in entries too, counting evictions."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        super().__init__(maxsize=max_bytes, getsizeof=lambda answer: len(answer.body))
+        self.max_entries = max_entries
+        self.evictions = 0
+
+    def popitem(self):
+        self.evictions += 1
+        return super().popitem()
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        while len(self) > self.max_entries:
+            self.popitem()
+
+
 class AnswerCache:
     """A least-recently-used cache of answers, bounded in entries and in bytes of body."""
 
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self.entries: OrderedDict[Hashable, CachedAnswer] = OrderedDict()
-        self.size = 0
+        self.entries = _LeastRecentlyUsed(max_entries, max_bytes)
         self.hits = 0
         self.misses = 0
-        self.evictions = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes of body held."""
+        return int(self.entries.currsize)
+
+    @property
+    def evictions(self) -> int:
+        return self.entries.evictions
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -82,7 +108,6 @@ class AnswerCache:
         if answer is None:
             self.misses += 1
             return None
-        self.entries.move_to_end(key)
         self.hits += 1
         return answer
 
@@ -94,15 +119,7 @@ class AnswerCache:
         """
         if self.max_entries <= 0 or len(answer.body) * 16 > self.max_bytes:
             return
-        previous = self.entries.pop(key, None)
-        if previous is not None:
-            self.size -= len(previous.body)
         self.entries[key] = answer
-        self.size += len(answer.body)
-        while len(self.entries) > self.max_entries or self.size > self.max_bytes:
-            _, evicted = self.entries.popitem(last=False)
-            self.size -= len(evicted.body)
-            self.evictions += 1
 
     async def answer(
         self, key: Hashable, build: Callable[[], Awaitable[CachedAnswer | Response]]
@@ -120,8 +137,8 @@ class AnswerCache:
 
     def clear(self) -> None:
         """Forget every answer and reset the statistics."""
-        self.entries.clear()
-        self.size = self.hits = self.misses = self.evictions = 0
+        self.entries = _LeastRecentlyUsed(self.max_entries, self.max_bytes)
+        self.hits = self.misses = 0
 
 
 def _etags(header: str) -> list[str]:
