@@ -25,7 +25,7 @@ from itugraph.remote import (
     published_graph_iris,
     remote_query,
 )
-from itugraph.store import oxigraph_query, to_oxigraph
+from itugraph.store import open_store, oxigraph_query, to_oxigraph
 
 from .conftest import comparable, free_port, start_process, stop_process
 
@@ -112,7 +112,7 @@ def published(request, graph) -> Server:
     """A server holding the published graph (published twice: the second PUT replaces the first)."""
     server: Server = request.getfixturevalue(request.param)
     for _ in range(2):
-        report = publish(graph, server.store_url, user=server.user, password=server.password)
+        report = publish(open_store(), server.store_url, user=server.user, password=server.password)
     assert report.verified, report.graphs
     return server
 
@@ -129,7 +129,7 @@ def test_publish_puts_every_named_graph_and_the_union(graph, published):
         endpoint, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     )
     on_server = {str(row.g): int(row.n) for row in counts}
-    expected = {iri: len(g) for iri, g in graphs_to_publish(graph).items()}
+    expected = {iri: nt.count(b"\n") for iri, nt in graphs_to_publish(open_store()).items()}
     assert {iri: on_server.get(iri) for iri in expected} == expected
     assert expected[str(UNION_GRAPH)] == len(graph)
 
@@ -204,7 +204,7 @@ def test_cli_sparql_syntax_error_from_the_server(published):
 def test_wrong_password_is_reported(virtuoso, graph):
     """A refused login names the server and says to check the credentials."""
     with pytest.raises(RemoteError, match=r"HTTP 401: authentication failed: check --user"):
-        publish(graph, virtuoso.store_url, user="dba", password="wrong")
+        publish(open_store(), virtuoso.store_url, user="dba", password="wrong")
 
 
 def test_unreachable_server_is_reported(graph):
@@ -213,4 +213,4 @@ def test_unreachable_server_is_reported(graph):
     with pytest.raises(
         RemoteError, match=r"127\.0\.0\.1:\d+/store\?graph=.*cannot reach the server"
     ):
-        publish(graph, url)
+        publish(open_store(), url)

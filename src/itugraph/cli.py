@@ -712,9 +712,8 @@ def publish(endpoint: str, union_graph: str, user: str | None, password: str | N
     from .remote import publish as publish_graph
 
     _conforming_report("fix it before publishing")
-    dataset = _graph()
     try:
-        report = publish_graph(dataset, endpoint, union_graph, user, password, timeout)
+        report = publish_graph(_store(), endpoint, union_graph, user, password, timeout)
     except RemoteError as error:
         _fail(str(error))
     for graph in report.graphs:

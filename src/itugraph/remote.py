@@ -18,18 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .graph import iter_named_graphs, source_files
+from .graph import source_files
 from .namespaces import GRAPH
 from .project import Project
 from .queries import with_values
-from .serialization import serialize
 
 if TYPE_CHECKING:
     import httpx
+
+    from .store import OxigraphStore
 
 UNION_GRAPH = GRAPH["all"]
 # SPARQLWrapper guesses a query's type from its text but keeps every second line of a comment
@@ -129,42 +131,47 @@ def _send(client: httpx.Client, method: str, url: str, **options) -> httpx.Respo
     return response
 
 
-def graphs_to_publish(dataset: Dataset, union_graph: str = str(UNION_GRAPH)) -> dict[str, Graph]:
-    """The graphs ``publish`` puts on a server: each named graph, and their union."""
-    graphs = {str(g.identifier): g for g in iter_named_graphs(dataset)}
-    union = Graph()
-    for named in graphs.values():
-        union += named
-    graphs[union_graph] = union
+def graphs_to_publish(
+    store: OxigraphStore, union_graph: str = str(UNION_GRAPH)
+) -> dict[str, bytes]:
+    """The graphs ``publish`` puts on a server, as N-Triples (one statement a line): each named
+    graph of the built store, and their union."""
+    native = store.store
+    graphs = {
+        iri: native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
+        for iri in store.named_graphs()
+    }
+    graphs[union_graph] = native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     return graphs
 
 
 def publish(
-    dataset: Dataset,
+    store: OxigraphStore,
     store_url: str,
     union_graph: str = str(UNION_GRAPH),
     user: str | None = None,
     password: str | None = None,
     timeout: float = 300,
 ) -> PublishReport:
-    """Put every named graph and their union on a Graph Store Protocol endpoint (HTTP PUT, which
-    replaces a graph's old content), then read each back and count its triples."""
+    """Put every named graph of the built store and their union on a Graph Store Protocol
+    endpoint (HTTP PUT, which replaces a graph's old content), then read each back and count its
+    triples."""
     import httpx
 
     report = PublishReport(store_url)
     client = _authenticated_client(store_url, user, password, timeout)
     try:
-        for iri, graph in graphs_to_publish(dataset, union_graph).items():
+        for iri, triples in graphs_to_publish(store, union_graph).items():
             url = str(httpx.URL(store_url).copy_merge_params({"graph": iri}))
             headers = {"Content-Type": "application/n-triples"}
-            _send(client, "PUT", url, content=serialize(graph, "nt"), headers=headers)
+            _send(client, "PUT", url, content=triples, headers=headers)
             answer = _send(client, "GET", url, headers={"Accept": "application/n-triples"})
             if answer.status_code != 200:
                 raise RemoteError(
                     f"{url}: the graph just put cannot be read back (HTTP {answer.status_code})"
                 )
             stored = Graph().parse(data=answer.content, format="nt")
-            report.graphs.append(PublishedGraph(iri, len(graph), len(stored)))
+            report.graphs.append(PublishedGraph(iri, triples.count(b"\n"), len(stored)))
     finally:
         client.close()
     return report
