@@ -10,11 +10,13 @@ worker, rows (or triples) capped while they stream, so a huge answer is never co
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import queue
 import resource
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -150,12 +152,14 @@ def _capped(write, limit: int, header: int, skip: int = 0) -> tuple[bytes, int, 
     return b"".join(line + b"\n" for line in complete), max(rows, 0), stopped
 
 
-def _worker_main(connection: Connection, path: str, memory: int, prefixes: dict[str, str]) -> None:
-    """A worker's loop: open the store read-only, then answer requests until told to stop."""
+def _worker_main(connection: Connection, path: str, memory: int) -> None:
+    """A worker's loop: open the store read-only, then answer requests until told to stop (the
+    first message is the prefixes for Turtle answers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = memory + 256 * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     store = ox.Store.read_only(path)
+    prefixes = connection.recv()
     while True:
         try:
             request = connection.recv()
@@ -179,16 +183,28 @@ def _worker_main(connection: Connection, path: str, memory: int, prefixes: dict[
 
 
 class _Worker:
-    def __init__(self, context, path: str, memory: int, prefixes: dict[str, str]) -> None:
-        self.connection, child = context.Pipe()
-        self.process = context.Process(
-            target=_worker_main,
-            args=(child, path, memory, prefixes),
-            daemon=True,
-            name="itugraph-sparql",
+    """A worker process (``python -m itugraph.workers``, so that nothing of the caller's main
+    module is imported again) and the connection to it."""
+
+    def __init__(self, path: str, memory: int, prefixes: dict[str, str]) -> None:
+        ours, theirs = socket.socketpair()
+        command = [
+            sys.executable,
+            "-m",
+            "itugraph.workers",
+            str(theirs.fileno()),
+            path,
+            str(memory),
+        ]
+        self.process = subprocess.Popen(
+            command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL
         )
-        self.process.start()
-        child.close()
+        theirs.close()
+        self.connection = Connection(ours.detach())
+        self.connection.send(prefixes)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def resident_bytes(self) -> int:
         try:
@@ -199,7 +215,7 @@ class _Worker:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(5)
+        self.process.wait(5)
         self.connection.close()
 
 
@@ -222,7 +238,6 @@ class QueryPool:
         self.memory = memory
         self.prefixes = dict(prefixes or {})
         self.max_workers = max(max_workers or 8, workers)
-        self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -236,7 +251,7 @@ class QueryPool:
             self._idle.put(worker)
 
     def _start(self) -> _Worker | None:
-        worker = _Worker(self._context, self.path, self.memory, self.prefixes)
+        worker = _Worker(self.path, self.memory, self.prefixes)
         with self._lock:
             if self._closed:
                 worker.kill()
@@ -272,7 +287,7 @@ class QueryPool:
         try:
             worker.connection.send(request)
             while not worker.connection.poll(_POLL):
-                if not worker.process.is_alive():
+                if not worker.alive():
                     self._replace(worker)
                     raise _crashed(worker)
                 if time.monotonic() > deadline:
@@ -323,12 +338,21 @@ def _crashed(worker: _Worker) -> QueryFailed:
     )
 
 
-def _how(process) -> str:
-    process.join(1)
-    code = process.exitcode
+def _how(process: subprocess.Popen) -> str:
+    try:
+        code = process.wait(1)
+    except subprocess.TimeoutExpired:
+        code = None
     if code is not None and code < 0:
         try:
             return f"killed by {signal.Signals(-code).name}"
         except ValueError:
             return f"signal {-code}"
     return f"exit status {code}"
+
+
+if __name__ == "__main__":
+    # The worker's answers must pickle as itugraph.workers' classes, not __main__'s.
+    from itugraph.workers import _worker_main as serve_queries
+
+    serve_queries(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))
