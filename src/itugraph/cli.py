@@ -319,13 +319,16 @@ def remote_options(command):
     return command
 
 
-def _run(text: str, bindings: dict, remote: dict, where: str = "", guarded: bool = False):
+def _run(
+    text: str, bindings: dict, remote: dict, where: str = "", guarded: tuple[str, ...] | None = None
+):
     """Run SPARQL on the endpoint given in the remote options, else on the local graph; a
-    ``guarded`` query runs in a worker process, stopped at the timeout or the memory cap."""
+    ``guarded`` query (its value: the SERVICE endpoints it may call) runs in a worker process,
+    stopped at the timeout or the memory cap."""
     url = remote.pop("endpoint")
     try:
-        if url is None and guarded:
-            return _guarded(text, remote["timeout"])
+        if url is None and guarded is not None:
+            return _guarded(text, remote["timeout"], guarded)
         if url is None:
             return _store().query(text, bindings)
         endpoint = endpoint_for(url, published_graph_iris(_project()), **remote)
@@ -336,7 +339,7 @@ def _run(text: str, bindings: dict, remote: dict, where: str = "", guarded: bool
         _fail(str(error))
 
 
-def _guarded(text: str, timeout: float):
+def _guarded(text: str, timeout: float, allowed_services: tuple[str, ...]):
     from .store import OxigraphStore, open_served_store, result_of_answer
     from .workers import QueryFailed, QueryPool, Request
 
@@ -345,7 +348,8 @@ def _guarded(text: str, timeout: float):
         store = open_served_store(_project(), use_cache=False)
     with QueryPool(store.path, workers=1) as pool:
         try:
-            answer = pool.run(Request(text, "tsv", "nt", max_rows=2**62), timeout)
+            request = Request(text, "tsv", "nt", 2**62, allowed_services=allowed_services)
+            answer = pool.run(request, timeout)
         except QueryFailed as failed:
             _fail(failed.message)
     return result_of_answer(answer)
@@ -397,8 +401,18 @@ def query(name: str, params: tuple[str, ...], fmt: str, **remote) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
 )
+@click.option(
+    "--allow-service",
+    "allowed_services",
+    multiple=True,
+    metavar="URL",
+    help="Let the query call this SPARQL endpoint with SERVICE (repeat for several); "
+    "federated queries are refused otherwise.",
+)
 @remote_options
-def sparql_command(text: str | None, file, fmt: str, **remote) -> None:
+def sparql_command(
+    text: str | None, file, fmt: str, allowed_services: tuple[str, ...], **remote
+) -> None:
     """Run an ad hoc SPARQL query on the graph (the default graph is the union of all sources),
     or on a remote endpoint.
 
@@ -411,7 +425,7 @@ def sparql_command(text: str | None, file, fmt: str, **remote) -> None:
     if (text is None) == (file is None):
         raise click.UsageError("give the query either as an argument or with -f FILE, not both")
     query_text = text if text is not None else file.read()
-    _emit(_run(query_text, {}, remote, guarded=True), fmt)
+    _emit(_run(query_text, {}, remote, guarded=allowed_services), fmt)
 
 
 @main.group()
@@ -621,6 +635,14 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     "worker (killed and replaced), never the server.",
 )
 @click.option(
+    "--allow-service",
+    "allowed_services",
+    multiple=True,
+    metavar="URL",
+    help="Let queries call this SPARQL endpoint with SERVICE (repeat for several); federated "
+    "queries are refused otherwise, so that the server sends no request anywhere.",
+)
+@click.option(
     "--memory-cap",
     default=1024,
     show_default=True,
@@ -639,6 +661,7 @@ def serve(
     access_log: bool,
     workers: int,
     memory_cap: int,
+    allowed_services: tuple[str, ...],
 ) -> None:
     """Serve the validated graph: SPARQL endpoint, REST API, linked data and browser UI.
 
@@ -662,6 +685,7 @@ def serve(
         cache_memory=cache_memory * 2**20,
         workers=workers,
         worker_memory=memory_cap * 2**20,
+        allowed_services=allowed_services,
     )
     app = create_app(settings, _project(), use_cache=not _root_params()["no_cache"])
     click.echo(f"itugraph: serving at http://{host}:{port}/", err=True)

@@ -24,6 +24,8 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from .federation import ServiceRefused, check_services
+
 #: Result formats by name (SELECT and ASK) and graph formats (CONSTRUCT and DESCRIBE).
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -77,6 +79,7 @@ class Request:
     max_rows: int = 10_000
     base_iri: str | None = None
     offset: int = 0
+    allowed_services: tuple[str, ...] = ()
 
 
 class _Enough(Exception):
@@ -85,7 +88,11 @@ class _Enough(Exception):
 
 def evaluate(store: ox.Store, request: Request, prefixes: dict[str, str] | None = None) -> Answer:
     """Run one query on the store and serialize its answer, capped (in the worker); graphs in
-    Turtle use ``prefixes``."""
+    Turtle use ``prefixes``. A SERVICE outside ``request.allowed_services`` is refused (400)."""
+    try:
+        check_services(request.text, request.allowed_services)
+    except ServiceRefused as refused:
+        raise QueryFailed(400, str(refused)) from None
     answer = store.query(request.text, base_iri=request.base_iri)
     if isinstance(answer, ox.QueryBoolean):
         fmt = _chosen(request.result_format, "ASK")

@@ -24,6 +24,7 @@ class Limits:
     timeout: float = 10.0
     max_rows: int = 10_000
     max_query_length: int = 20_000
+    allowed_services: tuple[str, ...] = ()
 
 
 async def run(
@@ -52,5 +53,6 @@ async def run(
         min(max_rows or limits.max_rows, limits.max_rows),
         base_iri,
         offset,
+        limits.allowed_services,
     )
     return await asyncio.to_thread(pool.run, request, limits.timeout)

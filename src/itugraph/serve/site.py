@@ -42,10 +42,13 @@ class ServerSettings:
     cache_memory: int = 64 * 2**20
     workers: int = 2
     worker_memory: int = DEFAULT_MEMORY
+    allowed_services: tuple[str, ...] = ()
 
     @property
     def limits(self) -> Limits:
-        return Limits(self.timeout, self.max_rows, self.max_query_length)
+        return Limits(
+            self.timeout, self.max_rows, self.max_query_length, tuple(self.allowed_services)
+        )
 
 
 class Site:

@@ -1,0 +1,121 @@
+"""Hostile input: what a stranger may send the server or the command line gets a clear refusal,
+and the server sends no request anywhere unless an operator allowed it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from itugraph.federation import service_endpoints
+from itugraph.serve import ServerSettings, create_app
+
+REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
+
+
+class Listener:
+    """A TCP socket on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/sparql"
+        self.connections: list[bytes] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.connections.append(connection.recv(200))
+                except OSError:
+                    self.connections.append(b"")
+
+    def close(self) -> list[bytes]:
+        self.running = False
+        self.thread.join()
+        self.socket.close()
+        return self.connections
+
+
+@pytest.fixture
+def listener():
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "endpoints"),
+    [
+        ("SELECT * { SERVICE <http://a/s> { ?s ?p ?o } }", ["http://a/s"]),
+        ("select * { service silent <http://a/s> { } }", ["http://a/s"]),
+        ("SELECT * { ?s ?p ?o.SERVICE <http://b/x> { } }", ["http://b/x"]),
+        ("SELECT * { ?s a.SERVICE <http://b/x> { } }", ["http://b/x"]),
+        ("SELECT * { SERVICE ?x { } }", [None]),
+        (r"SELECT * { \u0053ERVICE <http://c/> { } }", ["http://c/"]),
+        ("SELECT * { ?s ?p ?o FILTER(?o < 3) SERVICE <http://d/> {} }", ["http://d/"]),
+        ('SELECT * { ?s ?p "SERVICE <http://no/>" } # SERVICE <http://no2/>', []),
+        ("SELECT * { ?s ?p '''x ' SERVICE <http://no/> ''' }", []),
+        ("SELECT * { ?s <http://x/SERVICE> ?o . ?service ex:SERVICE ?y }", []),
+        ("PREFIX ex: <http://e/> SELECT * { ?s ex:a.SERVICE ?o }", []),
+    ],
+)
+def test_service_clauses_are_found_where_the_engine_would_see_them(query, endpoints):
+    assert service_endpoints(query) == endpoints
+
+
+def test_the_server_refuses_service_and_connects_nowhere(listener):
+    client = TestClient(create_app(ServerSettings(timeout=5)))
+    for query in (
+        f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ ?s ?p ?o.SERVICE <{listener.url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}",
+        "SELECT * { BIND(<http://127.0.0.1:1/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    ):
+        response = client.post("/sparql", data={"query": query})
+        assert response.status_code == 400, query
+        assert response.text.startswith("federated queries are off: SERVICE "), response.text
+    assert client.get("/sparql", params={"query": REGIONS, "format": "csv"}).text == "n\r\n6\r\n"
+    assert listener.close() == []
+
+
+def test_an_allowed_endpoint_is_called(listener):
+    """--allow-service opts one endpoint in: the query reaches it (and fails there)."""
+    client = TestClient(create_app(ServerSettings(timeout=5, allowed_services=(listener.url,))))
+    response = client.post(
+        "/sparql", data={"query": f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"}
+    )
+    assert response.status_code == 400
+    assert len(listener.close()) == 1
+
+
+def test_the_command_line_refuses_service_and_connects_nowhere(listener):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "itugraph",
+            "sparql",
+            f"SELECT * {{ SERVICE <{listener.url}> {{}} }}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"Error: federated queries are off: SERVICE <{listener.url}> is not allowed "
+        f"(allow it with --allow-service {listener.url})\n"
+    )
+    assert listener.close() == []
