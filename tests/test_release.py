@@ -20,7 +20,7 @@ from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, VOID
 
 from itugraph.cli import main
-from itugraph.release import MEDIA_TYPES, build_release
+from itugraph.release import MEDIA_TYPES, ReleaseError, build_release
 from itugraph.validation import validate
 
 ITU = "https://w3id.org/itugraph/def#"
@@ -174,6 +174,52 @@ def test_cli_release_rejects_bad_date(tmp_path):
     assert result.exit_code == 2
     assert "--issued" in result.output
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("version", ["..", ".", "", "a/b", "../x", "-rf", "v 1"])
+def test_cli_release_refuses_an_unsafe_version_and_deletes_nothing(tmp_path, version):
+    """`--version ..` once emptied the parent of the output folder; `--version ""` the folder."""
+    out = tmp_path / "sbx" / "sub"
+    out.mkdir(parents=True)
+    (tmp_path / "keep.txt").write_text("mine")
+    (tmp_path / "sbx" / "keep.txt").write_text("mine")
+    (out / "keep.txt").write_text("mine")
+    result = CliRunner().invoke(main, ["release", "-o", str(out), "--version", version])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: version {version!r} is not a plain name (letters, digits, '.', '_', '+', '-')\n"
+    )
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "keep.txt",
+        "sbx",
+        "sbx/keep.txt",
+        "sbx/sub",
+        "sbx/sub/keep.txt",
+    ]
+
+
+def test_cli_release_refuses_an_impossible_date(tmp_path):
+    result = CliRunner().invoke(main, ["release", "-o", str(tmp_path), "--issued", "2026-13-45"])
+    assert result.exit_code == 2 and "expected a date YYYY-MM-DD" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_an_existing_release_is_replaced_only_with_force(graph, tmp_path):
+    report = validate(graph)
+    build_release(graph, tmp_path, "1.0.0", "2026-11-23", None, report)
+    with pytest.raises(ReleaseError, match="is there already; give --force to replace it"):
+        build_release(graph, tmp_path, "1.0.0", "2026-11-24", None, report)
+    files = build_release(graph, tmp_path, "1.0.0", "2026-11-24", None, report, force=True)
+    assert '"2026-11-24"' in files["dataset.ttl"].read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.0.0"]
+
+
+def test_a_folder_that_is_not_a_release_is_never_replaced(graph, tmp_path):
+    (tmp_path / "1.0.0").mkdir()
+    (tmp_path / "1.0.0" / "notes.txt").write_text("mine")
+    with pytest.raises(ReleaseError, match="is not a release"):
+        build_release(graph, tmp_path, "1.0.0", "2026-11-23", None, validate(graph), force=True)
+    assert (tmp_path / "1.0.0" / "notes.txt").read_text() == "mine"
 
 
 def test_failed_build_leaves_no_folder(graph, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from pathlib import Path
@@ -772,7 +771,12 @@ def publish(endpoint: str, union_graph: str, user: str | None, password: str | N
 @click.option(
     "--endpoint", default=None, help="Public SPARQL endpoint to name in the VoID description."
 )
-def release(out_dir: Path, version: str | None, issued: str | None, endpoint: str | None) -> None:
+@click.option(
+    "--force", is_flag=True, help="Replace the release folder of this version if it exists."
+)
+def release(
+    out_dir: Path, version: str | None, issued: str | None, endpoint: str | None, force: bool
+) -> None:
     """Build a versioned linked-data release: Turtle, sorted N-Triples, N-Quads, JSON-LD with its
     context, the initiatives as framed JSON-LD, RDF/XML, ontology with HTML documentation, shapes,
     VoID/DCAT description, validation report, SHA256SUMS and an index.html.
@@ -782,10 +786,20 @@ def release(out_dir: Path, version: str | None, issued: str | None, endpoint: st
       itugraph release
       itugraph release -o public/ --issued 2026-11-23 --endpoint https://example.org/sparql
     """
-    from .release import build_release
+    from datetime import date
 
-    if issued is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", issued):
-        raise click.BadParameter("expected YYYY-MM-DD", param_hint="--issued")
+    from .release import ReleaseError, build_release, check_version
+
+    try:
+        if issued is not None:
+            date.fromisoformat(issued)
+    except ValueError:
+        raise click.BadParameter("expected a date YYYY-MM-DD", param_hint="--issued") from None
+    try:
+        if version is not None:
+            check_version(version)
+    except ReleaseError as error:
+        _fail(str(error))
     report = _conforming_report("fix it before releasing")
     dataset = _graph()
     if version is None:
@@ -793,7 +807,12 @@ def release(out_dir: Path, version: str | None, issued: str | None, endpoint: st
         from .namespaces import OWL
 
         version = str(next(dataset.graph(ONTOLOGY_GRAPH).objects(None, OWL.versionInfo)))
-    files = build_release(dataset, out_dir, version, issued, endpoint, report)
+    try:
+        files = build_release(dataset, out_dir, version, issued, endpoint, report, force)
+    except ReleaseError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write the release under {out_dir}: {error.strerror or error}")
     click.echo(f"wrote {len(files)} files to {out_dir / version}")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 import sys
@@ -373,6 +374,22 @@ def describe(
     return graph
 
 
+class ReleaseError(ValueError):
+    """A release that cannot be written as asked: an unsafe version name, a bad date, or a folder
+    that is there already and would be replaced (or was not written by a release)."""
+
+
+_SAFE_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+
+
+def check_version(version: str) -> None:
+    """Raise ReleaseError unless ``version`` is a plain name, safe as a folder name."""
+    if not _SAFE_VERSION.match(version) or set(version) <= {"."}:
+        raise ReleaseError(
+            f"version {version!r} is not a plain name (letters, digits, '.', '_', '+', '-')"
+        )
+
+
 def build_release(
     dataset: Dataset,
     out_dir: Path,
@@ -380,21 +397,34 @@ def build_release(
     issued: str | None = None,
     endpoint: str | None = None,
     report: ValidationReport | None = None,
+    force: bool = False,
 ) -> dict[str, Path]:
     """Write the release folder ``out_dir/{version}``; returns its files by name. Two runs with the
-    same inputs and issue date write byte-identical files."""
-    issued = issued or date.today().isoformat()
+    same inputs and issue date write byte-identical files.
+
+    ``version`` must be a plain name (letters, digits, ``.``, ``_``, ``+``, ``-``; not ``.`` or
+    ``..``); ``issued`` a real date, YYYY-MM-DD. An existing version folder is replaced only with
+    ``force``, and only if it is a release (it has SHA256SUMS); nothing else is ever deleted."""
+    check_version(version)
+    try:
+        issued = date.fromisoformat(issued).isoformat() if issued else date.today().isoformat()
+    except ValueError:
+        raise ReleaseError(f"issue date {issued!r} is not a date YYYY-MM-DD") from None
     final = out_dir / version
-    folder = out_dir / f".{version}.partial"
-    shutil.rmtree(folder, ignore_errors=True)
+    if final.exists() and not force:
+        raise ReleaseError(f"{final} is there already; give --force to replace it")
+    if final.exists() and not (final / "SHA256SUMS").is_file():
+        raise ReleaseError(f"{final} is not a release (no SHA256SUMS); not replacing it")
+    folder = out_dir / f".{version}.partial-{os.getpid()}"
     folder.mkdir(parents=True)
     try:
         files = _write_release(dataset, folder, version, issued, endpoint, report)
+        if final.exists():
+            shutil.rmtree(final)
+        folder.rename(final)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    shutil.rmtree(final, ignore_errors=True)
-    folder.rename(final)
     return {name: final / name for name in files}
 
 
