@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -119,3 +120,65 @@ def test_the_command_line_refuses_service_and_connects_nowhere(listener):
         f"(allow it with --allow-service {listener.url})\n"
     )
     assert listener.close() == []
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app(ServerSettings(timeout=5)))
+
+
+def still_answers(client: TestClient) -> None:
+    started = time.monotonic()
+    assert client.get("/sparql", params={"query": REGIONS, "format": "csv"}).text == "n\r\n6\r\n"
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", "/api/queries/regions", "/id/region/AFR", "/def"])
+def test_an_unparsable_if_modified_since_is_ignored(client, path):
+    response = client.get(path, headers={"if-modified-since": "Fri, 01 Jan 10000 00:00:00 GMT"})
+    assert response.status_code == 200
+    still_answers(client)
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", "/api/queries/regions", "/id/region/AFR", "/def"])
+def test_every_get_route_answers_head(client, path):
+    get, head = client.get(path), client.head(path)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["etag"] == get.headers["etag"]
+
+
+def test_a_large_body_is_refused_before_it_is_read(client):
+    big = b"query=" + b"x" * (3 * 2**20)
+    started = time.monotonic()
+    response = client.post(
+        "/sparql", content=big, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 413
+    assert response.text == "request body larger than 80000 bytes\n"
+    assert time.monotonic() - started < 1
+    still_answers(client)
+
+
+def test_protocol_details(client):
+    twice = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert (twice.status_code, twice.text) == (400, "give one query parameter, not several\n")
+    update = client.get("/sparql", params={"update": "DROP ALL"})
+    assert update.status_code == 400 and "never sent with GET" in update.text
+    latin = client.post(
+        "/sparql", content="ASK { ?s ?p 'é' }".encode("latin-1"),
+        headers={"content-type": "application/sparql-query"},
+    )  # fmt: skip
+    assert (latin.status_code, latin.text) == (400, "the request body is not UTF-8\n")
+    relative = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"accept": "application/n-triples"},
+    )
+    assert relative.status_code == 200
+    assert (
+        relative.text
+        == '<http://testserver/s> <http://testserver/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+    text = client.get("/sparql", params={"query": REGIONS}, headers={"accept": "text/*"})
+    assert text.headers["content-type"].startswith("text/csv")

@@ -6,6 +6,7 @@ import inspect
 import json
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -28,6 +29,7 @@ from .caching import CachedAnswer, ConditionalGet
 from .engine import QueryRejected, run
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from .pages import add_pages
+from .protocol import BodyLimit, HeadAsGet
 from .site import HERE, ServerSettings, Site
 from .sparql_examples import service_description
 
@@ -83,6 +85,8 @@ def create_app(
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]
     )
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(BodyLimit, max_bytes=max(64 * 1024, 4 * settings.max_query_length))
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -119,7 +123,8 @@ def create_app(
 
         async def evaluate() -> CachedAnswer | Response:
             try:
-                answer = await run(site.pool, text, settings.limits, *formats)
+                base = str(request.url).split("?")[0]
+                answer = await run(site.pool, text, settings.limits, *formats, base_iri=base)
             except QueryRejected as rejected:
                 message = rejected.message
                 if rejected.status == 406:
@@ -159,6 +164,13 @@ def create_app(
     async def sparql_get(
         request: Request, query: str | None = None, format: str | None = None
     ) -> Response:
+        if "update" in request.query_params:
+            return PlainTextResponse(
+                "an update is never sent with GET, and this endpoint is read-only\n",
+                status_code=400,
+            )
+        if len(request.query_params.getlist("query")) > 1:
+            return PlainTextResponse("give one query parameter, not several\n", status_code=400)
         return await answer_sparql(request, query, format)
 
     @app.post(
@@ -173,20 +185,30 @@ def create_app(
             return PlainTextResponse(
                 "this endpoint is read-only: SPARQL Update is not accepted\n", status_code=403
             )
-        if content_type == "application/sparql-query":
-            text = (await request.body()).decode("utf-8", errors="replace")
-        elif content_type == "application/x-www-form-urlencoded":
-            form = await request.form()
-            if "update" in form:
+        body = await request.body()
+        try:
+            if content_type == "application/sparql-query":
+                text = body.decode("utf-8")
+            elif content_type == "application/x-www-form-urlencoded":
+                form = parse_qs(body.decode("ascii"), encoding="utf-8", errors="strict")
+                if "update" in form:
+                    return PlainTextResponse(
+                        "this endpoint is read-only: SPARQL Update is not accepted\n",
+                        status_code=403,
+                    )
+                if len(form.get("query", [])) > 1:
+                    return PlainTextResponse(
+                        "give one query parameter, not several\n", status_code=400
+                    )
+                text = form.get("query", [""])[0]
+                format = format or form.get("format", [None])[0]
+            else:
                 return PlainTextResponse(
-                    "this endpoint is read-only: SPARQL Update is not accepted\n", status_code=403
+                    "POST a form (query=…) or an application/sparql-query body\n",
+                    status_code=415,
                 )
-            text = str(form.get("query") or "")
-            format = format or (str(form["format"]) if "format" in form else None)
-        else:
-            return PlainTextResponse(
-                "POST a form (query=…) or an application/sparql-query body\n", status_code=415
-            )
+        except UnicodeDecodeError:
+            return PlainTextResponse("the request body is not UTF-8\n", status_code=400)
         if not text:
             return PlainTextResponse("missing query\n", status_code=400)
         return await answer_sparql(request, text, format)

@@ -146,8 +146,13 @@ def _etags(header: str) -> list[str]:
 
 
 def _parse_date(value: str) -> float | None:
-    parsed = parsedate_tz(value)
-    return None if parsed is None else mktime_tz(parsed)
+    """An HTTP date as a timestamp, or None for one that does not parse (which HTTP says to
+    ignore): a year 10000 or a bad day makes Python's parser raise, not return None."""
+    try:
+        parsed = parsedate_tz(value)
+        return None if parsed is None else mktime_tz(parsed)
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
 
 
 class ConditionalGet:

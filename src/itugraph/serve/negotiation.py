@@ -49,6 +49,13 @@ def choose(
     for media in _accepted(accept):
         if media in by_media and by_media[media] in offered:
             return by_media[media]
-        if media in ("*/*", "application/*", "text/*"):
+        if media == "*/*":
             return default
+        if media.endswith("/*"):
+            kind = media.removesuffix("*")
+            if offered[default].startswith(kind):
+                return default
+            matching = [name for name, offer in offered.items() if offer.startswith(kind)]
+            if matching:
+                return matching[0]
     return None
