@@ -295,3 +295,35 @@ def test_sparql_stopped_at_its_timeout(run):
     assert result.exit_code == 2
     assert result.stderr == "Error: query did not finish within 1 s; simplify it or add a LIMIT\n"
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("command", [["query", "regions"], ["export"], ["sparql", "ASK {}"]])
+def test_a_full_disk_on_standard_output_is_one_line_and_exit_2(command):
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "itugraph", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: cannot write to standard output: No space left on device"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_sparql_file_that_is_not_utf8(run, tmp_path: Path):
+    latin = tmp_path / "latin.rq"
+    latin.write_bytes('SELECT * WHERE { ?s ?p "é" }'.encode("latin-1"))
+    result = run("sparql", "-f", str(latin))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {latin} is not UTF-8 text (byte 24)\n"
+
+
+def test_endpoint_that_is_not_a_url(run):
+    result = run("query", "regions", "--endpoint", "notaurl")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: 'notaurl' is not an http:// or https:// URL of a SPARQL endpoint\n"
+    )

@@ -23,7 +23,7 @@ from .remote import (
 )
 from .reports import COVERAGE_FORMATS, COVERAGE_KINDS
 from .results import RESULT_FORMATS, render
-from .serialization import EXPORT_FORMATS, write_atomic, write_output
+from .serialization import EXPORT_FORMATS, write_atomic
 from .validation import DEFAULT_ENGINE, ENGINES
 
 EXIT_VIOLATIONS = 1
@@ -246,11 +246,7 @@ def export_command(fmt: str, output: Path | None) -> None:
       itugraph export --format nt -o graph.nt
       itugraph export --format trig > graph.trig
     """
-    data = _store().serialize(fmt)
-    try:
-        write_output(data, output)
-    except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror}")
+    _write(_store().serialize(fmt), output)
 
 
 @main.command("queries")
@@ -270,7 +266,7 @@ def list_queries() -> None:
 
 
 def _emit(result, fmt: str) -> None:
-    click.echo(render(result, fmt), nl=False)
+    _write(render(result, fmt).encode("utf-8"), None)
 
 
 def remote_options(command):
@@ -394,7 +390,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, **remote) -> None:
     "-f",
     "--file",
     "file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     help="Read the query from this file ('-' for standard input).",
 )
 @click.option(
@@ -423,7 +419,10 @@ def sparql_command(
     """
     if (text is None) == (file is None):
         raise click.UsageError("give the query either as an argument or with -f FILE, not both")
-    query_text = text if text is not None else file.read()
+    try:
+        query_text = text if text is not None else file.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        _fail(f"{file.name} is not UTF-8 text (byte {error.start})")
     _emit(_run(query_text, {}, remote, guarded=allowed_services), fmt)
 
 
@@ -564,8 +563,11 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     if output is None:
         if binary and sys.stdout.isatty():
             raise click.UsageError("an image is not for a terminal: give -o FILE (or redirect)")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except OSError as error:
+            _fail(f"cannot write to standard output: {error.strerror or error}")
         return
     try:
         write_atomic(output, data)

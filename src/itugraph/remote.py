@@ -180,6 +180,8 @@ def publish(
 def endpoint_for(url: str, dataset_graphs: Sequence[str], **options) -> Endpoint:
     """An Endpoint asking over a published itugraph: the union as default graph, the source
     graphs as named graphs."""
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise RemoteError(f"{url!r} is not an http:// or https:// URL of a SPARQL endpoint")
     union = options.pop("union_graph", None) or str(UNION_GRAPH)
     return Endpoint(url, (union,), tuple(dataset_graphs), **options)
 

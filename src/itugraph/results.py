@@ -83,7 +83,9 @@ def render(result: Result, fmt: str = "table", console: Console | None = None) -
         table.add_column(variable, overflow="fold")
     for row in rows:
         table.add_row(*(_compact(t) for t in row))
-    console = console or Console(width=None if sys.stdout.isatty() else 200)
+    console = console or Console(
+        file=io.StringIO(), width=None if sys.stdout.isatty() else 200, force_terminal=False
+    )
     with console.capture() as capture:
         console.print(table)
     return capture.get()
