@@ -182,3 +182,21 @@ def test_protocol_details(client):
     )
     text = client.get("/sparql", params={"query": REGIONS}, headers={"accept": "text/*"})
     assert text.headers["content-type"].startswith("text/csv")
+
+
+def test_canned_query_paging_signals_truncation_and_returns_every_row_once():
+    """With a row cap of 3, the six regions come in two pages, the first marked truncated."""
+    capped = TestClient(create_app(ServerSettings(max_rows=3)))
+    first = capped.get("/api/queries/regions")
+    second = capped.get("/api/queries/regions", params={"offset": 3})
+    assert first.headers["x-result-truncated"] == "true" and first.json()["truncated"] is True
+    assert "x-result-truncated" not in second.headers and second.json()["truncated"] is False
+    codes = [row["code"]["value"] for page in (first, second) for row in page.json()["rows"]]
+    assert codes == ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]
+    csv_page = capped.get("/api/queries/regions", params={"format": "csv", "offset": 3})
+    assert [line.split(",")[1] for line in csv_page.text.splitlines()] == [
+        "code",
+        "ASP",
+        "CIS",
+        "EUR",
+    ]
