@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -137,6 +138,17 @@ def itugraph(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["itugraph", *args], cwd=cwd, env=command_environment(), capture_output=True, text=True
     )
+
+
+@contextlib.contextmanager
+def serving(settings=None, **options):
+    """The server application in a test client, its query workers stopped on leaving."""
+    from fastapi.testclient import TestClient
+
+    from itugraph.serve import ServerSettings, create_app
+
+    with TestClient(create_app(settings or ServerSettings(), **options)) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

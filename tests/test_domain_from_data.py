@@ -7,15 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
 from itugraph.project import locate
 from itugraph.queries import initiative_cycles, region_codes
 from itugraph.reports import coverage_matrix, region_report
-from itugraph.serve import ServerSettings, create_app
 from itugraph.store import open_store
 
-from .conftest import copy_of_repository, itugraph
+from .conftest import copy_of_repository, itugraph, serving
 
 OCEANIA = """
 region:OCE
@@ -113,7 +111,11 @@ def test_reports_have_a_row_for_the_new_region(store):
 
 
 def test_the_api_and_pages_show_them(copy):
-    client = TestClient(create_app(ServerSettings(), project=locate(start=copy)))
+    with serving(project=locate(start=copy)) as client:
+        check_api_and_pages(client)
+
+
+def check_api_and_pages(client) -> None:
     schema = json.loads(client.get("/openapi.json").text)
     parameter = next(
         p

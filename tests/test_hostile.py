@@ -13,7 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from itugraph.federation import service_endpoints
-from itugraph.serve import ServerSettings, create_app
+from itugraph.serve import ServerSettings
+
+from .conftest import serving
 
 REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
 
@@ -78,26 +80,31 @@ def test_service_clauses_are_found_where_the_engine_would_see_them(query, endpoi
 
 
 def test_the_server_refuses_service_and_connects_nowhere(listener):
-    client = TestClient(create_app(ServerSettings(timeout=5)))
+    with serving(ServerSettings(timeout=5)) as client:
+        refuse_every_service(client, listener.url)
+    assert listener.close() == []
+
+
+def refuse_every_service(client, url: str) -> None:
     for query in (
-        f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
-        f"SELECT * {{ ?s ?p ?o.SERVICE <{listener.url}> {{ ?a ?b ?c }} }}",
-        f"SELECT * {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ ?s ?p ?o.SERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
         "SELECT * { BIND(<http://127.0.0.1:1/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
     ):
         response = client.post("/sparql", data={"query": query})
         assert response.status_code == 400, query
         assert response.text.startswith("federated queries are off: SERVICE "), response.text
     assert client.get("/sparql", params={"query": REGIONS, "format": "csv"}).text == "n\r\n6\r\n"
-    assert listener.close() == []
 
 
 def test_an_allowed_endpoint_is_called(listener):
     """--allow-service opts one endpoint in: the query reaches it (and fails there)."""
-    client = TestClient(create_app(ServerSettings(timeout=5, allowed_services=(listener.url,))))
-    response = client.post(
-        "/sparql", data={"query": f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"}
-    )
+    allowed = ServerSettings(timeout=5, allowed_services=(listener.url,))
+    with serving(allowed) as client:
+        response = client.post(
+            "/sparql", data={"query": f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"}
+        )
     assert response.status_code == 400
     assert len(listener.close()) == 1
 
@@ -124,7 +131,8 @@ def test_the_command_line_refuses_service_and_connects_nowhere(listener):
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(ServerSettings(timeout=5)))
+    with serving(ServerSettings(timeout=5)) as client:
+        yield client
 
 
 def still_answers(client: TestClient) -> None:
@@ -186,7 +194,11 @@ def test_protocol_details(client):
 
 def test_canned_query_paging_signals_truncation_and_returns_every_row_once():
     """With a row cap of 3, the six regions come in two pages, the first marked truncated."""
-    capped = TestClient(create_app(ServerSettings(max_rows=3)))
+    with serving(ServerSettings(max_rows=3)) as capped:
+        check_pages(capped)
+
+
+def check_pages(capped) -> None:
     first = capped.get("/api/queries/regions")
     second = capped.get("/api/queries/regions", params={"offset": 3})
     assert first.headers["x-result-truncated"] == "true" and first.json()["truncated"] is True

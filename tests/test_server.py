@@ -10,19 +10,21 @@ from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import quote
 
 import pytest
-from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from itugraph.serve import ServerSettings, create_app
+from itugraph.serve import ServerSettings
 from itugraph.serve import app as server_app
 from itugraph.serve.caching import AnswerCache, CachedAnswer
+
+from .conftest import serving
 
 COUNT_REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(ServerSettings(timeout=2, max_rows=50)))
+    with serving(ServerSettings(timeout=2, max_rows=50)) as client:
+        yield client
 
 
 @pytest.mark.parametrize(
@@ -304,8 +306,8 @@ def test_interactive_docs_are_served_locally(client):
 @pytest.fixture(scope="module")
 def small_cache():
     """An app whose answer cache holds three entries, with its Site to read statistics from."""
-    app = create_app(ServerSettings(cache_size=3, max_age=60))
-    return TestClient(app), app.state.site
+    with serving(ServerSettings(cache_size=3, max_age=60)) as client:
+        yield client, client.app.state.site
 
 
 @pytest.fixture
@@ -532,11 +534,15 @@ def test_the_version_follows_the_data(tmp_path):
     """Same inputs, same ETag version (across restarts); one changed byte of data, another."""
     from itugraph.project import locate
 
-    from .conftest import copy_of_repository
+    from .conftest import copy_of_repository, serving
 
-    first = create_app(ServerSettings()).state.site.version
-    assert create_app(ServerSettings()).state.site.version == first
+    def version(**options) -> str:
+        with serving(**options) as client:
+            return client.app.state.site.version
+
+    first = version()
+    assert version() == first
     copy = copy_of_repository(tmp_path / "copy")
     report = copy / "data" / "tsag-2020-regional-offices.ttl"
     report.write_text(report.read_text().replace('"2020"^^xsd:gYear', '"2021"^^xsd:gYear', 1))
-    assert create_app(ServerSettings(), project=locate(start=copy)).state.site.version != first
+    assert version(project=locate(start=copy)) != first

@@ -138,3 +138,38 @@ def test_malformed_and_unacceptable(pool):
     with pytest.raises(QueryFailed) as failed:
         pool.run(Request("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=None), 10)
     assert failed.value.status == 406
+
+
+def test_workers_end_with_the_process_that_started_them(store, tmp_path):
+    """A server killed outright (SIGKILL) leaves no worker behind, even one in a runaway query."""
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "owner.py"
+    script.write_text(
+        "import sys, threading, time\n"
+        "from itugraph.workers import QueryPool, Request\n"
+        f"pool = QueryPool({str(store.path)!r}, workers=2)\n"
+        f"threading.Thread(target=pool.run, args=(Request({COUNT_CUBE!r}), 60), daemon=True).start()\n"
+        "time.sleep(1)\n"
+        "print(' '.join(str(w.process.pid) for w in pool._all), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in owner.stdout.readline().split()]
+    assert len(pids) == 2
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_running(pid) for pid in pids):
+        time.sleep(0.1)
+    assert [pid for pid in pids if _running(pid)] == []
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False

@@ -163,6 +163,14 @@ def _worker_main(connection: Connection, path: str, memory: int) -> None:
     """A worker's loop: open the store read-only, then answer requests until told to stop (the
     first message is the prefixes for Turtle answers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def exit_with_the_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=exit_with_the_parent, daemon=True).start()
     limit = memory + 256 * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     store = ox.Store.read_only(path)
