@@ -221,10 +221,26 @@ def test_api_csv(client):
 def test_api_bad_parameter_400_names_it(client):
     response = client.get("/api/queries/entity-provenance", params={"entity": "not an iri"})
     assert response.status_code == 400
-    assert "parameter 'entity'" in response.json()["error"]
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"].startswith("parameter 'entity' (entity): expected an absolute")
     response = client.get("/api/queries/field-offices", params={"region": "Mars"})
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["query", "region"]
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["parameter"] == "region"
+    assert response.json()["detail"].startswith("parameter 'region': String should match")
+
+
+def test_api_unknown_parameter_400_lists_the_known(client):
+    response = client.get("/api/queries/field-offices", params={"regoin": "AFR"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "query 'field-offices' has no parameter 'regoin'; its parameters: format, "
+        "limit, offset, region",
+        "parameters": ["format", "limit", "offset", "region"],
+    }
 
 
 def test_openapi_generated_from_headers(client):
@@ -404,7 +420,7 @@ def test_vary_accept_where_negotiated(client, path):
         ("/sparql?query=" + quote("SELECT * WHERE { ?s ?p }"), 400),
         ("/sparql?query=" + quote("DROP ALL"), 403),
         ("/api/queries/entity-provenance?entity=not%20an%20iri", 400),
-        ("/api/queries/field-offices?region=Mars", 422),
+        ("/api/queries/field-offices?region=Mars", 400),
         ("/id/office/nowhere", 404),
         ("/coverage?by=nothing", 400),
         ("/static/nothing.css", 404),
@@ -546,3 +562,16 @@ def test_the_version_follows_the_data(tmp_path):
     report = copy / "data" / "tsag-2020-regional-offices.ttl"
     report.write_text(report.read_text().replace('"2020"^^xsd:gYear', '"2021"^^xsd:gYear', 1))
     assert version(project=locate(start=copy)) != first
+
+
+def test_openapi_marks_required_parameters_and_a_missing_one_is_a_400(client):
+    schema = client.get("/openapi.json").json()
+    (region,) = [
+        p
+        for p in schema["paths"]["/api/queries/target-gaps"]["get"]["parameters"]
+        if p["name"] == "region"
+    ]
+    assert region["required"] is True
+    response = client.get("/api/queries/target-gaps")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "parameter 'region': Field required"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import inspect
 import json
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -75,6 +77,7 @@ def create_app(
         description="A knowledge graph of the ITU's regional presence: SPARQL endpoint, canned queries and linked data.",
     )
     app.state.site = site
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_middleware(
         ConditionalGet,
         version=site.version,
@@ -253,13 +256,37 @@ def create_app(
             response_model=None,
             responses={
                 200: {"content": {"application/json": {}, "text/csv": {}}},
-                400: {"description": "bad parameter", "content": {"application/json": {}}},
-                503: {"description": "query timed out", "content": {"application/json": {}}},
+                400: {"description": "bad or unknown parameter", "content": PROBLEM},
+                503: {"description": "query timed out or over the memory cap", "content": PROBLEM},
             },
         )
 
     add_pages(app, site, templates, error_response)
     return app
+
+
+#: The media type of every error of the JSON API (RFC 9457).
+PROBLEM = {"application/problem+json": {}}
+
+
+def problem(status: int, detail: str, **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem document: the one shape of the JSON API's errors."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    return JSONResponse(
+        {**body, "detail": detail, **extra},
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    """A parameter FastAPI could not validate: a 400 problem naming each parameter."""
+    errors = [
+        {"parameter": ".".join(str(part) for part in e["loc"][1:]), "message": e["msg"]}
+        for e in error.errors()
+    ]
+    detail = "; ".join(f"parameter {e['parameter']!r}: {e['message']}" for e in errors)
+    return problem(400, detail, errors=errors)
 
 
 def _canned_endpoint(site: Site, canned: CannedQuery):
@@ -270,10 +297,19 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
         offset = values.pop("offset")
         fmt = values.pop("format")
         params = {k.removesuffix("_"): v for k, v in values.items() if v is not None}
+        known = sorted({p.name for p in canned.parameters} | {"limit", "offset", "format"})
+        unknown = sorted(set(request.query_params) - set(known))
+        if unknown:
+            return problem(
+                400,
+                f"query {canned.name!r} has no parameter {unknown[0]!r}; "
+                f"its parameters: {', '.join(known)}",
+                parameters=known,
+            )
         try:
             bindings = canned.bindings(params, site.regions)
         except QueryError as error:
-            return JSONResponse({"error": str(error)}, status_code=400)
+            return problem(400, str(error))
 
         async def evaluate() -> CachedAnswer | Response:
             text = with_values(canned.text, bindings)
@@ -282,7 +318,7 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
                     site.pool, text, site.settings.limits, fmt, None, offset, max_rows=limit
                 )
             except QueryRejected as rejected:
-                return JSONResponse({"error": rejected.message}, status_code=rejected.status)
+                return problem(rejected.status, rejected.message)
             headers = {"X-Result-Truncated": "true"} if answer.truncated else {}
             if fmt == "csv":
                 return CachedAnswer(answer.body, "text/csv", headers)
@@ -312,8 +348,9 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
             "year": "^[0-9]{4}$",
             "choice": "^(" + "|".join(name for name, _ in p.choices) + ")$",
         }.get(p.type)
+        required = p.required and p.default is None
         annotation = Annotated[
-            str | None,
+            str if required else str | None,
             Query(
                 alias=p.name,
                 description=description,
@@ -321,7 +358,7 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
                 pattern=pattern,
             ),
         ]
-        default = p.default if p.default is not None else None
+        default = inspect.Parameter.empty if required else p.default
         parameters.append(
             inspect.Parameter(
                 f"{p.name}_", inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
