@@ -212,3 +212,87 @@ def check_pages(capped) -> None:
         "CIS",
         "EUR",
     ]
+
+
+class Answering:
+    """A real HTTP server on 127.0.0.1 that answers every request with one fixed response."""
+
+    def __init__(self, status: int, body: bytes, content_type: str) -> None:
+        import http.server
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                self.send_response(status)
+                self.send_header("content-type", content_type)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "command", "message"),
+    [
+        (
+            (200, b"{}", "application/sparql-results+json"),
+            ["query", "regions", "--endpoint", "{url}/sparql"],
+            "Error: {url}/sparql: the answer is not SPARQL JSON results: No boolean or results in json!",
+        ),
+        (
+            (200, b"@prefix broken", "text/turtle"),
+            ["sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", "{url}/sparql"],
+            "Error: {url}/sparql: the answer (text/turtle) is not turtle RDF: BadSyntax; it "
+            "begins '@prefix broken'",
+        ),
+        (
+            (401, b"unauthorized\n", "text/plain"),
+            ["query", "regions", "--endpoint", "{url}/sparql", "--user", "u", "--password", "p"],
+            "Error: {url}/sparql: HTTP 401: authentication failed: check --user and --password",
+        ),
+    ],
+    ids=["empty json", "broken turtle", "wrong password"],
+)
+def test_a_strange_remote_answer_is_one_line_and_exit_2(answer, command, message):
+    server = Answering(*answer)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "itugraph", *[c.replace("{url}", server.url) for c in command]],
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        server.close()
+    assert result.returncode == 2
+    assert result.stderr == message.replace("{url}", server.url) + "\n"
+    assert "Traceback" not in result.stderr
+
+
+def test_publish_refuses_a_read_back_that_is_not_rdf():
+    server = Answering(200, b"<html>hi</html>", "text/html")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "itugraph", "publish", "--endpoint", f"{server.url}/store"],
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        server.close()
+    assert result.returncode == 2
+    assert "the answer (text/html) is not turtle RDF: BadSyntax; it begins '<html>hi</html>'" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr

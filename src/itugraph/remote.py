@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.query import Result
+from rdflib.query import Result, ResultException
 from rdflib.term import Node
 
 from .graph import source_files
@@ -170,7 +170,9 @@ def publish(
                 raise RemoteError(
                     f"{url}: the graph just put cannot be read back (HTTP {answer.status_code})"
                 )
-            stored = Graph().parse(data=answer.content, format="nt")
+            stored = parse_answer(
+                url, answer.content, answer.headers.get("content-type", "application/n-triples")
+            )
             report.graphs.append(PublishedGraph(iri, triples.count(b"\n"), len(stored)))
     finally:
         client.close()
@@ -214,6 +216,11 @@ def remote_query(
         content_type = response.headers.get("Content-Type", "")
     except SPARQLWrapperException as error:
         detail = str(error).split("Response:", 1)[-1].strip()
+        status = {"Unauthorized": 401, "EndPointNotFound": 404}.get(type(error).__name__)
+        if status is not None:
+            raise RemoteError(
+                _describe_http_error(endpoint.url, status, type(error).__name__, "")
+            ) from None
         raise RemoteError(f"{endpoint.url}: {type(error).__name__}: {detail[:800]}") from None
     except urllib.error.HTTPError as error:
         body = error.read().decode("utf-8", "replace")
@@ -227,13 +234,26 @@ def remote_query(
         raise RemoteError(f"{endpoint.url}: cannot reach the server: {reason}") from None
     if is_graph:
         result = Result("CONSTRUCT")
-        result.graph = Graph().parse(data=body, format=_rdf_format(content_type))
+        result.graph = parse_answer(endpoint.url, body, content_type)
         return result
     try:
         return Result.parse(io.BytesIO(body), format="json")
-    except ValueError as error:
+    except (ValueError, KeyError, TypeError, ResultException) as error:
         raise RemoteError(
             f"{endpoint.url}: the answer is not SPARQL JSON results: {error}"
+        ) from None
+
+
+def parse_answer(url: str, body: bytes, content_type: str) -> Graph:
+    """A server's RDF answer as a graph, or a RemoteError saying it is not the RDF it claims."""
+    syntax = _rdf_format(content_type)
+    try:
+        return Graph().parse(data=body, format=syntax)
+    except Exception as error:  # rdflib's parsers raise many types; any means "not RDF"
+        first = body[:80].decode("utf-8", "replace").splitlines()[:1]
+        raise RemoteError(
+            f"{url}: the answer ({content_type or 'no content type'}) is not {syntax} RDF: "
+            f"{type(error).__name__}; it begins {first[0] if first else ''!r}"
         ) from None
 
 
