@@ -296,3 +296,22 @@ def test_publish_refuses_a_read_back_that_is_not_rdf():
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/def?format=bogus", {}),
+        ("/def", {"accept": "image/png"}),
+        ("/id/region/AFR?format=bogus", {}),
+        ("/id/region/AFR", {"accept": "image/png"}),
+    ],
+)
+def test_an_unacceptable_format_is_a_406_that_says_what_is_offered(client, path, headers):
+    response = client.get(path, headers=headers)
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.text == (
+        "not acceptable; this page is offered as text/html, text/turtle, "
+        "application/n-triples, application/ld+json\n"
+    )

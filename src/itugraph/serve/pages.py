@@ -6,7 +6,7 @@ import asyncio
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..namespaces import DCTERMS, ITU, PROV, RDF, RDFS
@@ -55,7 +55,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
             if not outgoing and not incoming:
                 return error_response(request, 404, f"No entity {iri} in the graph.")
             if chosen is None:
-                return Response("not acceptable\n", status_code=406)
+                return not_acceptable()
             if chosen != "html":
                 data = site.describe(iri).serialize(format=SERIALIZERS[chosen], encoding="utf-8")
                 return CachedAnswer(data, PAGE_TYPES[chosen], VARY)
@@ -144,7 +144,9 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         responses=page_responses,
     )
     async def ontology(request: Request, format: str | None = None) -> Response:
-        chosen = choose(request.headers.get("accept"), format, PAGE_TYPES, "html") or "html"
+        chosen = choose(request.headers.get("accept"), format, PAGE_TYPES, "html")
+        if chosen is None:
+            return not_acceptable()
         graph_node = ox.NamedNode(f"{base}graph/ontology")
 
         async def build() -> CachedAnswer:
@@ -271,6 +273,14 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
+
+
+def not_acceptable() -> Response:
+    """406, listing what a page can be had as."""
+    offered = ", ".join(PAGE_TYPES.values())
+    return PlainTextResponse(
+        f"not acceptable; this page is offered as {offered}\n", status_code=406
+    )
 
 
 def _listing(site: Site, text: str) -> list[dict]:
