@@ -315,3 +315,11 @@ def test_an_unacceptable_format_is_a_406_that_says_what_is_offered(client, path,
         "not acceptable; this page is offered as text/html, text/turtle, "
         "application/n-triples, application/ld+json\n"
     )
+
+
+def test_allow_lists_every_method_of_the_path(client):
+    response = client.options("/sparql")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert client.delete("/api/queries/regions").headers["allow"] == "GET"

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from rdflib import Graph
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
@@ -78,6 +80,7 @@ def create_app(
     )
     app.state.site = site
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(StarletteHTTPException, method_not_allowed)
     app.add_middleware(
         ConditionalGet,
         version=site.version,
@@ -181,6 +184,24 @@ def create_app(
         tags=["SPARQL"],
         summary="SPARQL 1.1 query (POST form or application/sparql-query)",
         responses=protocol_responses,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "query": {"type": "string", "minLength": 1},
+                                "format": {"type": "string"},
+                            },
+                            "required": ["query"],
+                        }
+                    },
+                    "application/sparql-query": {"schema": {"type": "string", "minLength": 1}},
+                },
+            }
+        },
     )
     async def sparql_post(request: Request, format: str | None = None) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -277,6 +298,22 @@ def problem(status: int, detail: str, **extra: Any) -> JSONResponse:
         status_code=status,
         media_type="application/problem+json",
     )
+
+
+async def method_not_allowed(request: Request, error: StarletteHTTPException) -> Response:
+    """A 405 whose Allow header lists every method any route of the path answers (FastAPI's
+    names only the first route's), as OpenAPI documents them; other HTTP errors unchanged."""
+    if error.status_code != 405:
+        return await http_exception_handler(request, error)
+    methods = set()
+    for route in request.app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    allowed = ", ".join(sorted(methods - {"HEAD"}))
+    response = problem(405, f"{request.method} is not allowed here; allowed: {allowed}")
+    response.headers["Allow"] = allowed
+    return response
 
 
 async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
