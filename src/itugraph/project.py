@@ -103,11 +103,22 @@ def find_project_root(start: Path | None = None) -> tuple[Path, str] | None:
         if (folder / CONFIG_FILE).is_file():
             return folder, CONFIG_FILE
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "itugraph" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and _has_itugraph_table(pyproject):
             return folder, "pyproject.toml [tool.itugraph]"
         if all((folder / kind).is_dir() for kind in ("ontology", "shapes", "data")):
             return folder, "project layout"
     return None
+
+
+def _has_itugraph_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml has a [tool.itugraph] table; one that does not parse is someone
+    else's unless its text names the table (then the error is worth showing)."""
+    try:
+        return "itugraph" in _read_toml(pyproject).get("tool", {})
+    except ProjectError:
+        if "[tool.itugraph]" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            raise
+        return False
 
 
 def _read_toml(path: Path) -> dict:
