@@ -22,8 +22,19 @@ PARAMS = st.sampled_from(["region", "kind", "cycle", "phrase", "language", "code
 FORMATS = st.sampled_from(["table", "csv", "tsv", "json", "md", "html", "nt", "ttl", "bogus"])
 
 
+#: What other tests or tools write while these run (caches, the virtual environment, screenshots).
+NOT_OURS = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis",
+            "test-output", "dist"}  # fmt: skip
+
+
 def snapshot(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+    """Every file and folder below ``folder``, but for NOT_OURS."""
+    found = set()
+    for current, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name not in NOT_OURS]
+        for name in folders + files:
+            found.add(str((Path(current) / name).relative_to(folder)))
+    return found
 
 
 def check(result, before: set[str], after: set[str], allowed: set[str] = frozenset()) -> None:
