@@ -12,7 +12,6 @@ from itugraph.queries import (
     PARAMETER_TYPES,
     ParameterError,
     QueryError,
-    SparqlSyntaxError,
     UnknownQueryError,
     catalogue,
     get_query,
@@ -20,6 +19,7 @@ from itugraph.queries import (
     run_query,
     sparql,
 )
+from itugraph.query_text import SparqlSyntaxError
 from itugraph.resources import resource_path
 
 QUERIES = sorted(catalogue())

@@ -269,6 +269,16 @@ def _emit(result, fmt: str) -> None:
     _write(render(result, fmt).encode("utf-8"), None)
 
 
+ALLOW_SERVICE = click.option(
+    "--allow-service",
+    "allowed_services",
+    multiple=True,
+    metavar="URL",
+    help="Let queries call this SPARQL endpoint with SERVICE (repeat for several); federated "
+    "queries are refused otherwise, so that nothing is sent anywhere.",
+)
+
+
 def remote_options(command):
     """The options that send a query to a remote SPARQL endpoint instead of the embedded graph."""
     options = [
@@ -396,14 +406,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, **remote) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
 )
-@click.option(
-    "--allow-service",
-    "allowed_services",
-    multiple=True,
-    metavar="URL",
-    help="Let the query call this SPARQL endpoint with SERVICE (repeat for several); "
-    "federated queries are refused otherwise.",
-)
+@ALLOW_SERVICE
 @remote_options
 def sparql_command(
     text: str | None, file, fmt: str, allowed_services: tuple[str, ...], **remote
@@ -635,14 +638,7 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     help="Processes that evaluate SPARQL; a query past --timeout or --memory-cap costs one "
     "worker (killed and replaced), never the server.",
 )
-@click.option(
-    "--allow-service",
-    "allowed_services",
-    multiple=True,
-    metavar="URL",
-    help="Let queries call this SPARQL endpoint with SERVICE (repeat for several); federated "
-    "queries are refused otherwise, so that the server sends no request anywhere.",
-)
+@ALLOW_SERVICE
 @click.option(
     "--memory-cap",
     default=1024,

@@ -26,7 +26,7 @@ from rdflib.term import Node
 from .graph import source_files
 from .namespaces import GRAPH
 from .project import Project
-from .queries import with_values
+from .query_text import with_values
 
 if TYPE_CHECKING:
     import httpx

@@ -27,7 +27,7 @@ from .graph import (
 )
 from .namespaces import bind_prefixes
 from .project import Project
-from .queries import SparqlSyntaxError, with_values
+from .query_text import SparqlSyntaxError, sparql, with_values
 from .serialization import EXPORT_FORMATS, serialize, sorted_lines
 
 #: The store backends: pyoxigraph (the default) and rdflib.
@@ -177,8 +177,6 @@ class RdflibStore(GraphStore):
         self.dataset = dataset
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> Result:
-        from .queries import sparql
-
         return sparql(self.dataset, text, bindings)
 
     def serialize(self, fmt: str) -> bytes:

@@ -27,8 +27,8 @@ from ..project import Project
 from ..queries import (
     CannedQuery,
     QueryError,
-    with_values,
 )
+from ..query_text import with_values
 from .caching import CachedAnswer, ConditionalGet
 from .engine import QueryRejected, run
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
@@ -117,7 +117,9 @@ def create_app(
             chosen = choose(accept, fmt, GRAPH_TYPES, "turtle") or "turtle"
 
             async def describe() -> CachedAnswer:
-                graph = service_description(site, endpoint)
+                graph = service_description(
+                    site.graph_store, site.triples, settings.public_base, endpoint
+                )
                 return CachedAnswer(serialize_graph(graph, chosen), GRAPH_TYPES[chosen], vary)
 
             return await site.cache.answer(("description", endpoint, chosen), describe)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..namespaces import DCTERMS, ITU, PROV, RDF, RDFS
-from ..queries import with_values
+from ..query_text import with_values
 from ..reports import COVERAGE_KINDS, coverage_matrix, heatmap
 from ..store import oxigraph_query, quads_to_graph, to_rdflib_term
 from .caching import CachedAnswer

@@ -4,7 +4,6 @@ the dataset, and the canned queries as SHACL-SPARQL executables (the SIB sparql-
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -12,9 +11,7 @@ from rdflib.namespace import RDF, RDFS, SH, VOID, XSD
 
 from ..namespaces import GRAPH, ID, bind_prefixes
 from ..queries import CannedQuery, example_resources
-
-if TYPE_CHECKING:
-    from .site import Site
+from ..store import OxigraphStore
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = Namespace("https://schema.org/")
@@ -43,7 +40,9 @@ def examples_graph(queries: dict[str, CannedQuery], public_base: str) -> Iterato
         yield quad(node, SCHEMA.target, endpoint)
 
 
-def service_description(site: Site, endpoint_url: str) -> Graph:
+def service_description(
+    store: OxigraphStore, triples: int, public_base: str, endpoint_url: str
+) -> Graph:
     """sd:Service for this endpoint, its default dataset described with VoID (triples, classes,
     properties with counts), for query editors' autocompletion."""
     graph = Graph()
@@ -51,7 +50,7 @@ def service_description(site: Site, endpoint_url: str) -> Graph:
     graph.bind("sd", SD)
     graph.bind("void", VOID)
     service = URIRef(endpoint_url)
-    dataset = URIRef(f"{site.settings.public_base}dataset")
+    dataset = URIRef(f"{public_base}dataset")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
@@ -66,16 +65,16 @@ def service_description(site: Site, endpoint_url: str) -> Graph:
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, RDF.type, SD.Graph))
     graph.add((dataset, VOID.sparqlEndpoint, service))
-    graph.add((dataset, VOID.triples, Literal(site.triples, datatype=XSD.integer)))
-    for example in example_resources(site.graph_store):
-        public = example.replace(str(ID), f"{site.settings.public_base}id/", 1)
+    graph.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    for example in example_resources(store):
+        public = example.replace(str(ID), f"{public_base}id/", 1)
         graph.add((dataset, VOID.exampleResource, URIRef(public)))
     partitions = (
         ("class", "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", VOID.classPartition, VOID["class"], VOID.entities),
         ("property", "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s ?c ?o } GROUP BY ?c", VOID.propertyPartition, VOID.property, VOID.triples),
     )  # fmt: skip
     for _, text, link, key, count in partitions:
-        for solution in site.store.query(text):
+        for solution in store.store.query(text):
             partition = BNode()
             graph.add((dataset, link, partition))
             graph.add((partition, key, URIRef(solution["c"].value)))
