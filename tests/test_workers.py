@@ -3,9 +3,9 @@ costs one worker, answers are capped while they stream, and paging returns every
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-import threading
 import time
 
 import pytest
@@ -79,23 +79,19 @@ def test_a_query_that_crashes_the_engine_costs_one_worker(pool):
 
 def test_a_simple_query_is_answered_while_four_runaways_run(pool):
     """All workers busy with runaway queries: another starts for the simple one."""
-    failures = []
 
-    def runaway() -> None:
-        try:
-            pool.run(Request(COUNT_CUBE), 4)
-        except QueryFailed as failed:
-            failures.append(failed.status)
+    async def race() -> tuple[float, list]:
+        runaways = [asyncio.ensure_future(pool.answer(Request(COUNT_CUBE), 4)) for _ in range(4)]
+        await asyncio.sleep(0.5)
+        started = time.monotonic()
+        answer = await pool.answer(Request(REGIONS, "csv"), 10)
+        assert answer.body == b"n\r\n6\r\n"
+        waited = time.monotonic() - started
+        return waited, await asyncio.gather(*runaways, return_exceptions=True)
 
-    runaways = [threading.Thread(target=runaway) for _ in range(4)]
-    for thread in runaways:
-        thread.start()
-    time.sleep(0.5)
-    started = time.monotonic()
-    assert regions(pool) == b"n\r\n6\r\n"
-    assert time.monotonic() - started < 1.5
-    for thread in runaways:
-        thread.join()
+    waited, outcomes = asyncio.run(race())
+    assert waited < 1.5
+    failures = [outcome.status for outcome in outcomes if isinstance(outcome, QueryFailed)]
     assert failures == [503] * 4
 
 
@@ -148,13 +144,15 @@ def test_workers_end_with_the_process_that_started_them(store, tmp_path):
 
     script = tmp_path / "owner.py"
     script.write_text(
-        "import sys, threading, time\n"
+        "import asyncio\n"
         "from itugraph.workers import QueryPool, Request\n"
-        f"pool = QueryPool({str(store.path)!r}, workers=2)\n"
-        f"threading.Thread(target=pool.run, args=(Request({COUNT_CUBE!r}), 60), daemon=True).start()\n"
-        "time.sleep(1)\n"
-        "print(' '.join(str(w.process.pid) for w in pool._all), flush=True)\n"
-        "time.sleep(60)\n"
+        "async def main():\n"
+        f"    pool = QueryPool({str(store.path)!r}, workers=2)\n"
+        f"    asyncio.ensure_future(pool.answer(Request({COUNT_CUBE!r}), 60))\n"
+        "    await asyncio.sleep(1)\n"
+        "    print(' '.join(str(w.process.pid) for w in pool._all), flush=True)\n"
+        "    await asyncio.sleep(60)\n"
+        "asyncio.run(main())\n"
     )
     owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     pids = [int(pid) for pid in owner.stdout.readline().split()]

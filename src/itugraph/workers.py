@@ -9,12 +9,16 @@ worker, rows (or triples) capped while they stream, so a huge answer is never co
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import io
 import os
-import queue
+import pickle
 import resource
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -199,7 +203,8 @@ def _worker_main(connection: Connection, path: str, memory: int) -> None:
 
 class _Worker:
     """A worker process (``python -m itugraph.workers``, so that nothing of the caller's main
-    module is imported again) and the connection to it."""
+    module is imported again) and the non-blocking socket to it, framed as multiprocessing's
+    Connection frames its messages (a 4-byte length, then the pickle)."""
 
     def __init__(self, path: str, memory: int, prefixes: dict[str, str]) -> None:
         ours, theirs = socket.socketpair()
@@ -215,8 +220,10 @@ class _Worker:
             command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL
         )
         theirs.close()
-        self.connection = Connection(ours.detach())
-        self.connection.send(prefixes)
+        self.socket = ours
+        self.socket.sendall(_frame(prefixes))
+        self.socket.setblocking(False)
+        self.failure: QueryFailed | None = None
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -228,18 +235,43 @@ class _Worker:
         except (OSError, ValueError, IndexError):
             return 0
 
+    async def exchange(self, request: Request) -> tuple[str, object]:
+        loop = asyncio.get_running_loop()
+        await loop.sock_sendall(self.socket, _frame(request))
+        (size,) = struct.unpack("!i", await self._read(loop, 4))
+        if size == -1:
+            (size,) = struct.unpack("!Q", await self._read(loop, 8))
+        return pickle.loads(await self._read(loop, size))
+
+    async def _read(self, loop: asyncio.AbstractEventLoop, size: int) -> bytearray:
+        buffer = bytearray(size)
+        view = memoryview(buffer)
+        got = 0
+        while got < size:
+            count = await loop.sock_recv_into(self.socket, view[got:])
+            if count == 0:
+                raise EOFError
+            got += count
+        return buffer
+
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(5)
-        self.connection.close()
+        self.socket.close()
+
+
+def _frame(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return struct.pack("!i", len(data)) + data
 
 
 class QueryPool:
-    """Worker processes over one on-disk store; ``run`` answers a query or raises QueryFailed.
+    """Worker processes over one on-disk store; ``answer`` (async) or ``run`` (sync) answers a
+    query or raises QueryFailed.
 
     ``workers`` start at once; when all stay busy for _PATIENCE seconds (with runaway queries,
-    say) another starts, up to ``max_workers``, so a simple query is still answered. Thread-safe; ``close`` stops the
-    workers. Turtle answers use ``prefixes``."""
+    say) another starts, up to ``max_workers``, so a simple query is still answered. Used from
+    one event loop at a time; ``close`` stops the workers. Turtle answers use ``prefixes``."""
 
     def __init__(
         self,
@@ -253,86 +285,106 @@ class QueryPool:
         self.memory = memory
         self.prefixes = dict(prefixes or {})
         self.max_workers = max(max_workers or 8, workers)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: list[_Worker] = []
+        self._waiting: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
         self._closed = False
         for _ in range(max(1, workers)):
-            self._add()
+            self._idle.append(self._start())
 
-    def _add(self) -> None:
-        worker = self._start()
-        if worker is not None:
-            self._idle.put(worker)
-
-    def _start(self) -> _Worker | None:
+    def _start(self) -> _Worker:
         worker = _Worker(self.path, self.memory, self.prefixes)
-        with self._lock:
-            if self._closed:
-                worker.kill()
-                return None
-            self._all.add(worker)
+        self._all.add(worker)
         return worker
 
-    def _acquire(self, timeout: float) -> _Worker:
+    def _release(self, worker: _Worker) -> None:
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    async def _acquire(self, timeout: float) -> _Worker:
+        if self._idle:
+            return self._idle.pop()
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        worker = None
         try:
-            return self._idle.get(timeout=min(_PATIENCE, timeout))
-        except queue.Empty:
-            pass
-        with self._lock:
-            room = len(self._all) < self.max_workers
-        worker = self._start() if room else None
-        if worker is not None:
-            return worker
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryFailed(503, "every query worker is busy; try again") from None
+            with contextlib.suppress(TimeoutError):
+                worker = await asyncio.wait_for(asyncio.shield(waiter), min(_PATIENCE, timeout))
+                return worker
+            if len(self._all) < self.max_workers and not self._closed:
+                worker = self._start()
+                return worker
+            try:
+                worker = await asyncio.wait_for(asyncio.shield(waiter), timeout - _PATIENCE)
+                return worker
+            except TimeoutError:
+                raise QueryFailed(503, "every query worker is busy; try again") from None
+        finally:
+            if worker is None and waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            waiter.cancel()
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
-        with self._lock:
-            self._all.discard(worker)
-        threading.Thread(target=self._add, daemon=True).start()
+        self._all.discard(worker)
+        if not self._closed:
+            self._release(self._start())
 
-    def run(self, request: Request, timeout: float) -> Answer:
+    async def answer(self, request: Request, timeout: float) -> Answer:
         """Answer one request within ``timeout`` seconds (waiting for a free worker included)."""
-        deadline = time.monotonic() + timeout
-        worker = self._acquire(timeout)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        worker = await self._acquire(timeout)
+        reply = loop.create_task(worker.exchange(request))
         try:
-            worker.connection.send(request)
-            while not worker.connection.poll(_POLL):
-                if not worker.alive():
-                    self._replace(worker)
-                    raise _crashed(worker)
-                if time.monotonic() > deadline:
-                    self._replace(worker)
-                    raise QueryFailed(
-                        503,
-                        f"query did not finish within {timeout:g} s; simplify it or add a LIMIT",
-                    )
-                if worker.resident_bytes() > self.memory:
-                    self._replace(worker)
-                    raise QueryFailed(
-                        503,
-                        f"query needed more than {self.memory / 2**20:.0f} MiB of memory; "
-                        "simplify it or add a LIMIT",
-                    )
-            status, value = worker.connection.recv()
+            while not (await asyncio.wait((reply,), timeout=_POLL))[0]:
+                failure = self._overrun(worker, timeout, loop.time() > deadline)
+                if failure is not None:
+                    raise failure
+        except BaseException:
+            reply.cancel()
+            self._replace(worker)
+            raise
+        try:
+            status, value = reply.result()
         except (EOFError, OSError):
             self._replace(worker)
             raise _crashed(worker) from None
-        self._idle.put(worker)
+        self._release(worker)
         if status == "failed":
             raise QueryFailed(*value)
         return value
 
+    def _overrun(self, worker: _Worker, timeout: float, late: bool) -> QueryFailed | None:
+        """Why a busy worker must be stopped now, if it must."""
+        if not worker.alive():
+            return _crashed(worker)
+        if late:
+            return QueryFailed(
+                503, f"query did not finish within {timeout:g} s; simplify it or add a LIMIT"
+            )
+        if worker.resident_bytes() > self.memory:
+            return QueryFailed(
+                503,
+                f"query needed more than {self.memory / 2**20:.0f} MiB of memory; "
+                "simplify it or add a LIMIT",
+            )
+        return None
+
+    def run(self, request: Request, timeout: float) -> Answer:
+        """``answer`` for callers without an event loop (the command line)."""
+        return asyncio.run(self.answer(request, timeout))
+
     def close(self) -> None:
         """Stop every worker."""
-        with self._lock:
-            self._closed = True
-            workers = list(self._all)
-            self._all.clear()
+        self._closed = True
+        workers = list(self._all)
+        self._all.clear()
+        self._idle.clear()
         for worker in workers:
             worker.kill()
 

@@ -3,7 +3,6 @@ cap and a row cap, each refusal with its HTTP status (see itugraph.workers)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 
@@ -55,4 +54,4 @@ async def run(
         offset,
         limits.allowed_services,
     )
-    return await asyncio.to_thread(pool.run, request, limits.timeout)
+    return await pool.answer(request, limits.timeout)
