@@ -151,6 +151,23 @@ def serving(settings=None, **options):
         yield client
 
 
+@contextlib.contextmanager
+def live_server(folder: Path, *options: str):
+    """The real command, `itugraph serve` with ``options``, on a free loopback port: an HTTP
+    client for it (base URL set), the server stopped on leaving."""
+    import httpx
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port), *options]
+    process = start_process(command, f"{url}/api/queries", folder, "itugraph serve", seconds=180)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            yield client
+    finally:
+        stop_process(process)
+
+
 @pytest.fixture(scope="session")
 def graph() -> Dataset:
     """The shipped graph: ontology, reference vocabularies and every source's data."""

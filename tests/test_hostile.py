@@ -1,21 +1,22 @@
 """Hostile input: what a stranger may send the server or the command line gets a clear refusal,
-and the server sends no request anywhere unless an operator allowed it."""
+and the server sends no request anywhere unless an operator allowed it. Requests go to the real
+command, `itugraph serve`, over TCP (tests/conftest.py: live_server)."""
 
 from __future__ import annotations
 
+import select
 import socket
 import subprocess
 import sys
 import threading
 import time
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from itugraph.federation import service_endpoints
-from itugraph.serve import ServerSettings
 
-from .conftest import serving
+from .conftest import live_server
 
 REGIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/itugraph/def#Region> }"
 
@@ -79,8 +80,8 @@ def test_service_clauses_are_found_where_the_engine_would_see_them(query, endpoi
     assert service_endpoints(query) == endpoints
 
 
-def test_the_server_refuses_service_and_connects_nowhere(listener):
-    with serving(ServerSettings(timeout=5)) as client:
+def test_the_server_refuses_service_and_connects_nowhere(listener, tmp_path):
+    with live_server(tmp_path, "--timeout", "5") as client:
         refuse_every_service(client, listener.url)
     assert listener.close() == []
 
@@ -98,10 +99,9 @@ def refuse_every_service(client, url: str) -> None:
     assert client.get("/sparql", params={"query": REGIONS, "format": "csv"}).text == "n\r\n6\r\n"
 
 
-def test_an_allowed_endpoint_is_called(listener):
+def test_an_allowed_endpoint_is_called(listener, tmp_path):
     """--allow-service opts one endpoint in: the query reaches it (and fails there)."""
-    allowed = ServerSettings(timeout=5, allowed_services=(listener.url,))
-    with serving(allowed) as client:
+    with live_server(tmp_path, "--timeout", "5", "--allow-service", listener.url) as client:
         response = client.post(
             "/sparql", data={"query": f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"}
         )
@@ -130,12 +130,12 @@ def test_the_command_line_refuses_service_and_connects_nowhere(listener):
 
 
 @pytest.fixture(scope="module")
-def client():
-    with serving(ServerSettings(timeout=5)) as client:
+def client(tmp_path_factory):
+    with live_server(tmp_path_factory.mktemp("hostile"), "--timeout", "5") as client:
         yield client
 
 
-def still_answers(client: TestClient) -> None:
+def still_answers(client: httpx.Client) -> None:
     started = time.monotonic()
     assert client.get("/sparql", params={"query": REGIONS, "format": "csv"}).text == "n\r\n6\r\n"
     assert time.monotonic() - started < 1
@@ -168,6 +168,44 @@ def test_a_large_body_is_refused_before_it_is_read(client):
     still_answers(client)
 
 
+def raw_exchange(client: httpx.Client, head: bytes, body_chunks) -> tuple[bytes, float]:
+    """Send a request head, then body chunks until the server answers (or stops reading for
+    5 s); the first bytes of the answer and the seconds it took."""
+    started = time.monotonic()
+    with socket.create_connection((client.base_url.host, client.base_url.port), timeout=5) as sock:
+        sock.sendall(head)
+        for chunk in body_chunks:
+            if select.select([sock], [], [], 0)[0]:
+                break
+            try:
+                sock.sendall(chunk)
+            except OSError:
+                break
+        return sock.recv(200), time.monotonic() - started
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_huge_body_is_refused_while_it_streams(client, framing):
+    """500 MB announced (refused on the announcement, before any of it is sent) or an endless
+    chunked stream (refused once the bytes read pass the limit): 413 within a second."""
+    chunk = b"x" * 65536
+    if framing == "content-length":
+        head = b"Content-Length: 524288000\r\n\r\nquery="
+        chunks = ()
+    else:
+        head = b"Transfer-Encoding: chunked\r\n\r\n"
+        chunks = (b"10000\r\n" + chunk + b"\r\n" for _ in range(8000))
+    answer, seconds = raw_exchange(
+        client,
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n" + head,
+        chunks,
+    )
+    assert answer.startswith(b"HTTP/1.1 413 "), answer
+    assert seconds < 1
+    still_answers(client)
+
+
 def test_protocol_details(client):
     twice = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert (twice.status_code, twice.text) == (400, "give one query parameter, not several\n")
@@ -186,15 +224,15 @@ def test_protocol_details(client):
     assert relative.status_code == 200
     assert (
         relative.text
-        == '<http://testserver/s> <http://testserver/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        == f'<{client.base_url}/s> <{client.base_url}/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
     )
     text = client.get("/sparql", params={"query": REGIONS}, headers={"accept": "text/*"})
     assert text.headers["content-type"].startswith("text/csv")
 
 
-def test_canned_query_paging_signals_truncation_and_returns_every_row_once():
+def test_canned_query_paging_signals_truncation_and_returns_every_row_once(tmp_path):
     """With a row cap of 3, the six regions come in two pages, the first marked truncated."""
-    with serving(ServerSettings(max_rows=3)) as capped:
+    with live_server(tmp_path, "--max-rows", "3") as capped:
         check_pages(capped)
 
 
