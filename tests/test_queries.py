@@ -9,6 +9,7 @@ from rdflib import Literal
 
 from itugraph.namespaces import ID
 from itugraph.queries import (
+    PARAMETER_PATTERNS,
     PARAMETER_TYPES,
     ParameterError,
     QueryError,
@@ -293,3 +294,18 @@ def test_strict_header_errors_name_file_parameter_and_key(tmp_path, header, mess
     with pytest.raises(QueryError) as caught:
         load_query(path)
     assert str(caught.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize("kind", sorted(PARAMETER_PATTERNS))
+def test_every_value_the_api_documents_is_accepted(kind):
+    """The OpenAPI patterns promise what the parameter parsers accept (schemathesis's
+    positive-data check relies on it): every value a pattern matches parses."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @given(st.from_regex(PARAMETER_PATTERNS[kind], fullmatch=True))
+    @settings(max_examples=300, deadline=None, database=None)
+    def parses(value: str) -> None:
+        PARAMETER_TYPES[kind](value)
+
+    parses()

@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Dataset, Literal, URIRef
 from rdflib.query import Result
@@ -109,8 +110,12 @@ def _iri(value: str) -> Node:
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
-    if not _IRI.match(value):
-        raise ValueError("expected an absolute IRI such as https://w3id.org/itugraph/id/region/AFR")
+    try:
+        if not _IRI.match(value):
+            raise ValueError
+        ox.NamedNode(value)
+    except ValueError:
+        raise ValueError(f"expected an absolute IRI such as {ID}region/AFR") from None
     return URIRef(value)
 
 
@@ -151,6 +156,21 @@ def _string(value: str) -> Node:
         raise ValueError("expected a non-empty string")
     return Literal(value)
 
+
+#: What the API accepts for each parameter type (JSON Schema patterns, ECMA syntax), a subset of
+#: what PARAMETER_TYPES accepts (tests/test_queries.py checks it): IRIs as http(s) IRIs of plain
+#: characters, entities as paths under id/ or IRIs there. Regions and choices are enumerated from
+#: the data and the header instead.
+_PATH_PATTERN = "[a-z]+/[A-Za-z0-9/_.-]+"
+PARAMETER_PATTERNS: dict[str, str] = {
+    "iri": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$",
+    "entity": f"^({_PATH_PATTERN}|{re.escape(str(ID))}{_PATH_PATTERN})$",
+    "code": "^[A-Za-z0-9][A-Za-z0-9/-]*$",
+    "year": "^[0-9]{4}$",
+    "integer": "^-?[0-9]+$",
+    "lang": "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$",
+    "string": r"\S",
+}
 
 PARAMETER_TYPES: dict[str, Callable[[str], Node]] = {
     "region": _region,

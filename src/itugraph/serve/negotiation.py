@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 RESULT_TYPES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -14,6 +16,16 @@ GRAPH_TYPES = {
     "jsonld": "application/ld+json",
 }
 ALIASES = {"ttl": "turtle", "n-triples": "nt", "json-ld": "jsonld", "srj": "json", "srx": "xml"}
+
+
+def format_pattern(*offered: dict[str, str]) -> str:
+    """The values a ``format`` parameter may take for these offers (short names, their aliases
+    and media types, or empty: negotiated from Accept), as a pattern for the API's documentation."""
+    names = {name for offer in offered for name in offer}
+    values = names | {media for offer in offered for media in offer.values()}
+    values |= {alias for alias, name in ALIASES.items() if name in names}
+    escaped = (re.sub(r"([+.])", r"\\\1", value) for value in sorted(values))
+    return "^(" + "|".join(escaped) + ")?$"
 
 
 def _accepted(accept: str) -> list[str]:
