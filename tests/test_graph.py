@@ -85,3 +85,25 @@ def test_public_api_names_are_the_functions():
         importlib.import_module(f"itugraph.{name}")
     assert sorted(set(itugraph.__all__) & modules) == []
     assert all(callable(getattr(itugraph, name)) for name in ("validate", "export", "open_store"))
+
+
+def test_a_syntax_error_has_one_line_number_the_real_one(tmp_path):
+    """rdflib does not count the lines inside a long string; both loaders report line 6."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from itugraph.graph import DataFileError, parse_turtle
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        '@prefix ex: <http://example.org/> .\nex:a ex:note """one\ntwo\nthree""" .\n\n'
+        "ex:b ex:p ex:q ex:r .\n"
+    )
+    with pytest.raises(DataFileError) as through_rdflib:
+        parse_turtle(broken, Graph())
+    with pytest.raises(SyntaxError) as through_oxigraph:
+        ox.Store().load(path=str(broken), format=ox.RdfFormat.TURTLE)
+    assert through_rdflib.value.line == through_oxigraph.value.lineno == 6
+    assert str(through_rdflib.value).endswith(
+        "broken.ttl:6: Turtle syntax error: " + through_oxigraph.value.msg
+    )

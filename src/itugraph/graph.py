@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -74,11 +75,30 @@ def turtle_of(paths: list[Path]) -> bytes:
     return merged.serialize(format="turtle", encoding="utf-8")
 
 
+def turtle_syntax_error(path: Path) -> DataFileError | None:
+    """pyoxigraph's account of a Turtle file's first syntax error (its line is the real one,
+    where rdflib's does not count the lines inside long strings), or None if it parses."""
+    try:
+        for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as error:
+        return native_syntax_error(path, error)
+    return None
+
+
+def native_syntax_error(path: Path, error: SyntaxError) -> DataFileError:
+    """A pyoxigraph syntax error in a Turtle file, as the file, line and message to show."""
+    return DataFileError(path, getattr(error, "lineno", None), f"Turtle syntax error: {error.msg}")
+
+
 def parse_turtle(path: Path, into: Graph) -> None:
     """Parse one Turtle file into a graph, turning syntax errors into a DataFileError."""
     try:
         into.parse(path, format="turtle")
     except BadSyntax as error:
+        native = turtle_syntax_error(path)
+        if native is not None:
+            raise native from None
         raise DataFileError(path, error.lines + 1, f"Turtle syntax error: {error._why}") from None
     except (SyntaxError, ValueError) as error:
         raise DataFileError(path, None, str(error)) from None

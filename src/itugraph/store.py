@@ -18,10 +18,10 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from .graph import (
-    DataFileError,
     SourceFile,
     iter_named_graphs,
     load_graph,
+    native_syntax_error,
     provenance_statements,
     source_files,
 )
@@ -243,9 +243,7 @@ def load_oxigraph(files: list[SourceFile], path: Path | None = None) -> ox.Store
         try:
             store.load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
         except SyntaxError as error:
-            failure = DataFileError(
-                source.path, getattr(error, "lineno", None), f"Turtle syntax error: {error.msg}"
-            )
+            failure = native_syntax_error(source.path, error)
             del store
             gc.collect()
             raise failure from None
