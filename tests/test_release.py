@@ -20,7 +20,8 @@ from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, VOID
 
 from itugraph.cli import main
-from itugraph.release import MEDIA_TYPES, ReleaseError, build_release
+from itugraph.release import ReleaseError, build_release
+from itugraph.release.description import MEDIA_TYPES
 from itugraph.validation import validate
 
 ITU = "https://w3id.org/itugraph/def#"
@@ -64,7 +65,7 @@ def test_ontology_page_does_not_depend_on_the_hash_seed(release):
     script = (
         "import logging, sys\n"
         "from pathlib import Path\n"
-        "from itugraph.release import ontology_html\n"
+        "from itugraph.release.ontology_page import ontology_html\n"
         "page = ontology_html(Path(sys.argv[1]))\n"
         "root = logging.getLogger()\n"
         "assert not root.handlers and root.level == logging.WARNING, 'pylode configured logging'\n"

@@ -14,7 +14,8 @@ import pytest
 from rdflib import Dataset, Graph
 
 from itugraph.graph import load_graph
-from itugraph.release import MEDIA_TYPES, build_release
+from itugraph.release import build_release
+from itugraph.release.description import MEDIA_TYPES
 from itugraph.validation import ValidationReport, validate
 
 from .conftest import FIXTURES
