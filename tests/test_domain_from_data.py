@@ -107,7 +107,17 @@ def test_the_command_line_takes_and_lists_the_new_region(copy):
 def test_reports_have_a_row_for_the_new_region(store):
     assert coverage_matrix(store, "sdg").regions[-1] == "OCE"
     summary = region_report(store, "OCE")
-    assert (summary.name, summary.initiatives) == ("Oceania", [("WTDC-29", "OCE1", "", 0)])
+    assert (summary.name, summary.initiatives) == (
+        "Oceania",
+        [
+            (
+                "World Telecommunication Development Conference 2029 (WTDC-29)",
+                "OCE1 — Connecting the islands",
+                "",
+                0,
+            )
+        ],
+    )
 
 
 def test_the_api_and_pages_show_them(copy):
@@ -124,5 +134,6 @@ def check_api_and_pages(client) -> None:
     )
     assert parameter["schema"]["anyOf"][0]["pattern"] == "^(AFR|AMS|ARB|ASP|CIS|EUR|OCE)$"
     home = client.get("/").text
-    assert "Regional initiatives (WTDC-29)" in home and "OCE1: Connecting the islands" in home
+    assert "World Telecommunication Development Conference 2029 (WTDC-29)" in home
+    assert ">OCE1 — Connecting the islands</a>" in home
     assert client.get("/api/queries/field-offices", params={"region": "OCE"}).status_code == 200

@@ -361,3 +361,21 @@ def test_allow_lists_every_method_of_the_path(client):
     assert response.headers["allow"] == "GET, POST"
     assert response.headers["content-type"] == "application/problem+json"
     assert client.delete("/api/queries/regions").headers["allow"] == "GET"
+
+
+def test_a_format_nothing_offers_is_a_406_even_for_the_service_description(client):
+    response = client.get("/sparql", params={"format": "zz"})
+    assert (response.status_code, response.text) == (
+        406,
+        "the service description is offered as text/turtle, application/n-triples, "
+        "application/ld+json; not as 'zz'\n",
+    )
+
+
+def test_an_iri_sparql_would_refuse_is_a_parameter_error_not_a_syntax_error(client):
+    """schemathesis found it: a C1 control character passed the IRI check, then failed in the
+    SPARQL parser with the query's text in the message."""
+    response = client.get("/api/queries/entity-provenance", params={"entity": "w8In:\x93x"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("parameter 'entity': String should match pattern")
+    assert "SPARQL" not in response.text

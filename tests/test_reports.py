@@ -102,15 +102,18 @@ def test_html_is_self_contained(sdg):
 
 def test_region_report_europe(graph):
     report = region_report(graph, "eur")
-    assert report.offices == [("ITU Office for Europe", "regional office", "geneva")]
-    assert {code for _, code, _, _ in report.initiatives} == {
-        "EUR1",
-        "EUR2",
-        "EUR3",
-        "EUR4",
-        "EUR5",
-    }
-    assert report.centres["AcademyTrainingCentre"] == [
+    assert report.offices == [("ITU Office for Europe", "regional office", "Geneva")]
+    wtdc25 = "World Telecommunication Development Conference 2025 (WTDC-25)"
+    assert report.initiatives == [
+        (wtdc25, "EUR1 — Digital infrastructure development", "draft", 6),
+        (wtdc25, "EUR2 — Digital transformation for resilience", "draft", 5),
+        (wtdc25, "EUR3 — Digital inclusion and skills development", "adopted, draft", 5),
+        (wtdc25, "EUR4 — Trust and confidence in the use of telecommunications/ information "
+                 "and communication technologies", "draft", 6),
+        (wtdc25, "EUR5 — Digital innovation ecosystems", "adopted, draft", 6),
+    ]  # fmt: skip
+    assert list(report.centres) == ["acceleration centre", "ITU Academy training centre"]
+    assert report.centres["ITU Academy training centre"] == [
         "NRD Cyber Security", "National Institute of Telecommunications",
         "Tallinn University of Technology", "UNU-MERIT /Maastricht University",
     ]  # fmt: skip
@@ -130,6 +133,30 @@ def test_cli_report_coverage_png(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert Image.open(target).format == "PNG"
+
+
+def test_cli_report_region_names_places_kinds_and_initiatives_by_their_labels():
+    """Regression: the report showed `addis-ababa`, class names (`AcademyTrainingCentre`) and
+    AFR2 and AFR4 twice (once per status)."""
+    result = CliRunner().invoke(main, ["report", "region", "AFR"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "- Regional Office for Africa (regional office, Addis Ababa)" in lines
+    rows = [line for line in lines if line.startswith("| AFR")]
+    assert [row.split(" — ")[0] for row in rows] == [f"| AFR{n}" for n in range(1, 6)]
+    assert rows[1] == (
+        "| AFR2 — Developing an inclusive trustworthy AI ecosystem in Africa for socio-economic "
+        "development | adopted, draft | 13 |"
+    )
+    assert "### World Telecommunication Development Conference 2025 (WTDC-25)" in lines
+    assert [
+        line.split(" (")[0] for line in lines if line.startswith("- ") and "centre" in line
+    ] == [
+        "- acceleration centre",
+        "- digital transformation centre",
+        "- ITU Academy training centre",
+    ]
+    assert "addis-ababa" not in result.stdout and "AcademyTrainingCentre" not in result.stdout
 
 
 def test_cli_report_region_html(tmp_path):

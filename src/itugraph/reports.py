@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset
 
+from .labels import Labels, natural_key
 from .namespaces import ID
 from .queries import region_codes, run_query
 
@@ -121,15 +122,16 @@ def to_markdown(matrix: CoverageMatrix) -> str:
 
 
 def heatmap(matrix: CoverageMatrix, fmt: str = "png") -> bytes:
-    """The matrix as a heatmap image (png or svg): labelled axes, counts in cells, a colour bar."""
-    import matplotlib
+    """The matrix as a heatmap image (png or svg): labelled axes, counts in cells, a colour bar.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Drawn on a Figure of its own, not through pyplot's global state, so that threads (the
+    server's) can draw at the same time."""
+    from matplotlib.figure import Figure
 
     values = [[matrix.count(r, c) for c in matrix.columns] for r in matrix.regions]
     width = max(6.0, 0.45 * len(matrix.columns) + 2.5)
-    figure, axes = plt.subplots(figsize=(width, 4.2), dpi=110)
+    figure = Figure(figsize=(width, 4.2), dpi=110)
+    axes = figure.subplots()
     image = axes.imshow(values, cmap="YlGnBu", aspect="auto", vmin=0)
     axes.set_xticks(
         range(len(matrix.columns)), [c.heading for c in matrix.columns], rotation=60, ha="right"
@@ -151,7 +153,6 @@ def heatmap(matrix: CoverageMatrix, fmt: str = "png") -> bytes:
     figure.savefig(
         buffer, format=fmt, bbox_inches="tight", metadata={"Date": None} if fmt == "svg" else None
     )
-    plt.close(figure)
     return buffer.getvalue()
 
 
@@ -204,7 +205,10 @@ def render_coverage(matrix: CoverageMatrix, fmt: str) -> bytes:
 
 @dataclass
 class RegionReport:
-    """What the graph holds about one region."""
+    """What the graph holds about one region, everything named by its label (itugraph.labels):
+    offices as (name, kind, place); initiatives as (cycle, initiative, statuses, number of
+    expected results), one row each, the statuses the reports give it joined; centres by the
+    label of their class."""
 
     code: str
     name: str
@@ -223,20 +227,27 @@ def region_report(graph: Dataset, code: str) -> RegionReport:
         known = ", ".join(region_codes(graph))
         raise ValueError(f"unknown region {code!r}; expected one of {known}")
     code = str(region.code)
+    labels = Labels.from_graph(graph)
     offices = [
-        (str(r.officeLabel), str(r.kind), str(r.city or r.country).rsplit("/", 1)[-1])
+        (str(r.officeLabel), str(r.kind), labels.text(str(r.city or r.country)))
         for r in run_query("field-offices", graph, region=code)
     ]
+    found: dict[tuple[str, str], tuple[set[str], int]] = {}
+    for r in run_query("initiatives-across-cycles", graph, region=code):
+        statuses, _ = found.setdefault((str(r.cycle), str(r.initiative)), (set(), int(r.results)))
+        if r.status:
+            statuses.add(labels.text(str(r.status)))
     initiatives = sorted(
-        {
+        (
             (
-                str(r.cycle).rsplit("/", 1)[-1],
-                str(r.code),
-                str(r.status).rsplit("#", 1)[-1] if r.status else "",
-                int(r.results),
+                labels.text(cycle),
+                labels.text(initiative),
+                ", ".join(sorted(statuses, key=natural_key)),
+                results,
             )
-            for r in run_query("initiatives-across-cycles", graph, region=code)
-        }
+            for (cycle, initiative), (statuses, results) in found.items()
+        ),
+        key=lambda row: (natural_key(row[0]), natural_key(row[1])),
     )
     dated = {
         (str(r.event), str(r.start)) for r in run_query("events-in-region", graph, region=code)
@@ -244,7 +255,7 @@ def region_report(graph: Dataset, code: str) -> RegionReport:
     events = Counter(start[:4] for _, start in dated)
     centres: dict[str, list[str]] = {}
     for r in run_query("centres", graph, region=code):
-        centres.setdefault(str(r.kind).rsplit("#", 1)[-1], []).append(str(r.label))
+        centres.setdefault(labels.text(str(r.kind)), []).append(str(r.label))
     coverage, gaps = {}, {}
     for kind in ("sdg", "wsis", "gdc"):
         matrix = coverage_matrix(graph, kind)
@@ -256,7 +267,9 @@ def region_report(graph: Dataset, code: str) -> RegionReport:
         offices=sorted(set(offices)),
         initiatives=initiatives,
         events_by_year=dict(sorted(events.items())),
-        centres={k: sorted(set(v)) for k, v in sorted(centres.items())},
+        centres={
+            k: sorted(set(v)) for k, v in sorted(centres.items(), key=lambda kv: natural_key(kv[0]))
+        },
         coverage=coverage,
         gaps=gaps,
     )
@@ -267,16 +280,13 @@ def region_markdown(report: RegionReport) -> str:
     lines += [f"- {name} ({kind}, {place})" for name, kind, place in report.offices] or [
         "- none recorded"
     ]
-    lines += [
-        "",
-        "## Regional initiatives",
-        "",
-        "| cycle | code | status | expected results |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| {cycle} | {c} | {status or '—'} | {n} |" for cycle, c, status, n in report.initiatives
-    ]
+    lines += ["", "## Regional initiatives"]
+    for cycle, rows in _by_cycle(report.initiatives):
+        lines += ["", f"### {cycle}", "", "| initiative | status | expected results |"]
+        lines.append("|---|---|---|")
+        lines += [f"| {name} | {status or '—'} | {n} |" for name, status, n in rows]
+    if not report.initiatives:
+        lines += ["", "- none recorded"]
     lines += ["", "## Events by year", "", "| year | events |", "|---|---|"]
     lines += [f"| {year} | {n} |" for year, n in report.events_by_year.items()]
     lines += ["", "## Centres", ""]
@@ -288,6 +298,16 @@ def region_markdown(report: RegionReport) -> str:
         lines.append(f"- {KIND_TITLES[kind]}: reached {', '.join(report.coverage[kind]) or 'none'}; "
                      f"not reached {', '.join(report.gaps[kind]) or 'none'}")  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def _by_cycle(
+    initiatives: list[tuple[str, str, str, int]],
+) -> list[tuple[str, list[tuple[str, str, int]]]]:
+    """The initiatives grouped under their cycles, in the report's order."""
+    groups: dict[str, list[tuple[str, str, int]]] = {}
+    for cycle, name, status, n in initiatives:
+        groups.setdefault(cycle, []).append((name, status, n))
+    return list(groups.items())
 
 
 def region_html(report: RegionReport) -> str:
@@ -312,7 +332,11 @@ def region_html(report: RegionReport) -> str:
             or ["none recorded"]
         ),
         "<h2>Regional initiatives</h2>",
-        table(["cycle", "code", "status", "expected results"], report.initiatives),
+        *(
+            f"<h3>{html.escape(cycle)}</h3>"
+            + table(["initiative", "status", "expected results"], rows)
+            for cycle, rows in _by_cycle(report.initiatives)
+        ),
         "<h2>Events by year</h2>",
         table(["year", "events"], list(report.events_by_year.items())),
         "<h2>Centres</h2>",

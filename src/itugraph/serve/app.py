@@ -14,26 +14,24 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from rdflib import Graph
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
 from ..namespaces import bind_prefixes
 from ..project import Project
-from ..queries import (
-    CannedQuery,
-    QueryError,
-)
+from ..queries import PARAMETER_PATTERNS, CannedQuery, QueryError
 from ..query_text import with_values
 from .caching import CachedAnswer, ConditionalGet
 from .engine import QueryRejected, run
-from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
+from .i18n import answer_variant
+from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose, format_pattern
 from .pages import add_pages
 from .protocol import BodyLimit, HeadAsGet
+from .query_pages import add_query_pages
 from .site import HERE, ServerSettings, Site
 from .sparql_examples import service_description
 
@@ -55,6 +53,13 @@ def error_response(request: Request, status: int, message: str) -> Response:
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
+
+#: The ``format`` parameter of /sparql: a result or graph format, by name or media type; the
+#: values are documented, and any other is answered 406 like an unacceptable Accept header.
+SparqlFormat = Annotated[
+    str | None,
+    Query(json_schema_extra={"pattern": format_pattern(RESULT_TYPES, GRAPH_TYPES)}),
+]
 
 
 def create_app(
@@ -87,25 +92,38 @@ def create_app(
         last_modified=site.last_modified,
         max_age=settings.max_age,
         cache=site.cache,
+        variant=answer_variant,
     )
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]
     )
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=max(64 * 1024, 4 * settings.max_query_length))
-    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/docs", include_in_schema=False)
     async def interactive_docs() -> HTMLResponse:
-        """Swagger UI over /openapi.json, served from the package (no CDN)."""
-        return get_swagger_ui_html(
+        """Swagger UI over /openapi.json, served from the package (no CDN). Accessible: the
+        page's language declared, no link nested in each operation's button (deep linking
+        off), and static/docs.css's colours readable (axe-core, tests/test_ui_accessibility.py)."""
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="itugraph API",
-            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            swagger_ui_parameters={"deepLinking": False},
         )
+        html = bytes(page.body).decode().replace("<html>", '<html lang="en">', 1)
+        html = html.replace(
+            "</head>", '<link rel="stylesheet" href="/static/docs.css">\n</head>', 1
+        )
+        return HTMLResponse(html)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        """The site's icon (static/favicon.svg drawn at 16, 32 and 48 pixels)."""
+        return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon")
 
     templates.env.globals["local"] = site.local
 
@@ -114,7 +132,12 @@ def create_app(
         vary = {"Vary": "Accept"}
         if not text:
             endpoint = str(request.url).split("?")[0]
-            chosen = choose(accept, fmt, GRAPH_TYPES, "turtle") or "turtle"
+            chosen = choose(accept, fmt, GRAPH_TYPES, "turtle")
+            if chosen is None and fmt:
+                offered = ", ".join(GRAPH_TYPES.values())
+                message = f"the service description is offered as {offered}; not as {fmt!r}\n"
+                return PlainTextResponse(message, status_code=406)
+            chosen = chosen or "turtle"
 
             async def describe() -> CachedAnswer:
                 graph = service_description(
@@ -170,7 +193,7 @@ def create_app(
         responses=protocol_responses,
     )
     async def sparql_get(
-        request: Request, query: str | None = None, format: str | None = None
+        request: Request, query: str | None = None, format: SparqlFormat = None
     ) -> Response:
         if "update" in request.query_params:
             return PlainTextResponse(
@@ -195,7 +218,10 @@ def create_app(
                             "type": "object",
                             "properties": {
                                 "query": {"type": "string", "minLength": 1},
-                                "format": {"type": "string"},
+                                "format": {
+                                    "type": "string",
+                                    "pattern": format_pattern(RESULT_TYPES, GRAPH_TYPES),
+                                },
                             },
                             "required": ["query"],
                         }
@@ -205,7 +231,7 @@ def create_app(
             }
         },
     )
-    async def sparql_post(request: Request, format: str | None = None) -> Response:
+    async def sparql_post(request: Request, format: SparqlFormat = None) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "application/sparql-update":
             return PlainTextResponse(
@@ -285,6 +311,7 @@ def create_app(
         )
 
     add_pages(app, site, templates, error_response)
+    add_query_pages(app, site, templates, error_response)
     return app
 
 
@@ -384,9 +411,8 @@ def _canned_endpoint(site: Site, canned: CannedQuery):
         )
         pattern = {
             "region": "^(" + "|".join(site.regions) + ")$",
-            "year": "^[0-9]{4}$",
             "choice": "^(" + "|".join(name for name, _ in p.choices) + ")$",
-        }.get(p.type)
+        }.get(p.type, PARAMETER_PATTERNS.get(p.type))
         required = p.required and p.default is None
         annotation = Annotated[
             str if required else str | None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import formatdate, mktime_tz, parsedate_tz
 
@@ -17,6 +18,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ANSWER_KEY = "itugraph.answer"
 LONGEST_INDEXED_REQUEST = 2048
+
+#: What the answer to the request being handled depends on besides its request line and Accept
+#: header (the interface language), as ConditionalGet found it; None for the default variant and
+#: outside a request. AnswerCache.answer keys on it, so no route has to remember to.
+ANSWER_VARIANT: ContextVar[Hashable | None] = ContextVar("itugraph_answer_variant", default=None)
 
 
 def content_version(key: str, extra: Iterable[bytes] = ()) -> str:
@@ -125,7 +131,11 @@ class AnswerCache:
         self, key: Hashable, build: Callable[[], Awaitable[CachedAnswer | Response]]
     ) -> Response:
         """The cached answer for key, or build's: a CachedAnswer, which is stored, or an error
-        response, which is not."""
+        response, which is not. The key is taken with the request's variant (ANSWER_VARIANT),
+        when it is not the default one."""
+        variant = ANSWER_VARIANT.get()
+        if variant is not None:
+            key = (key, variant)
         cached = self.get(key)
         if cached is not None:
             return AnswerResponse(key, cached)
@@ -163,8 +173,13 @@ class ConditionalGet:
     type of the answer. Answers that bring their own ETag (static files) keep it.
 
     A GET answered from the answer cache is remembered by its request (scheme, Host, path,
-    query string, Accept: all an answer depends on); the same request again is answered from
-    the cache here, without routing, as long as the cache still holds the answer.
+    query string, Accept and the variant: all an answer depends on); the same request again is
+    answered from the cache here, without routing, as long as the cache still holds the answer.
+
+    ``variant`` (optional) finds what else answers depend on in a request (the interface
+    language, from a cookie): it is part of that index and of the answer cache's keys
+    (ANSWER_VARIANT), and HTML answers, which depend on it, get it in their ETag and
+    ``Vary: {vary}``.
     """
 
     def __init__(
@@ -174,8 +189,12 @@ class ConditionalGet:
         last_modified: float,
         max_age: int,
         cache: AnswerCache | None = None,
+        variant: Callable[[Scope], Hashable | None] | None = None,
+        vary: str = "Cookie",
     ) -> None:
         self.app = app
+        self.variant = variant
+        self.vary = vary
         self.version = version
         self.last_modified_header = http_date(last_modified)
         self.cache_control = f"public, max-age={max_age}"
@@ -184,14 +203,13 @@ class ConditionalGet:
             OrderedDict()
         )
 
-    def etag(self, scope: Scope, media_type: str) -> str:
+    def etag(self, scope: Scope, media_type: str, variant: Hashable | None = None) -> str:
         """The strong entity tag of one representation."""
         path = scope.get("raw_path") or scope["path"].encode()
-        digest = hashlib.sha256(
-            b"\0".join(
-                (self.version.encode(), path, scope.get("query_string", b""), media_type.encode())
-            )
-        ).hexdigest()
+        parts = [self.version.encode(), path, scope.get("query_string", b""), media_type.encode()]
+        if variant is not None:
+            parts.append(repr(variant).encode())
+        digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
         return f'"{self.version[:16]}-{digest[:24]}"'
 
     def not_modified(self, request: Headers, etag: str, last_modified: str | None) -> bool:
@@ -205,7 +223,9 @@ class ConditionalGet:
         since_time, modified = _parse_date(since), _parse_date(last_modified)
         return since_time is not None and modified is not None and modified <= since_time
 
-    def signature(self, scope: Scope, request: Headers) -> tuple | None:
+    def signature(
+        self, scope: Scope, request: Headers, variant: Hashable | None = None
+    ) -> tuple | None:
         """What identifies a GET for the cache here, or None for a request it does not index."""
         if scope["method"] != "GET" or self.cache is None or self.cache.max_entries <= 0:
             return None
@@ -213,7 +233,14 @@ class ConditionalGet:
         query = scope.get("query_string", b"")
         if len(path) + len(query) > LONGEST_INDEXED_REQUEST:
             return None
-        return (scope.get("scheme"), request.get("host"), path, query, request.get("accept"))
+        return (
+            scope.get("scheme"),
+            request.get("host"),
+            path,
+            query,
+            request.get("accept"),
+            variant,
+        )
 
     def remember(self, signature: tuple, key: Hashable, headers: list[tuple[bytes, bytes]]) -> None:
         """Note which cached answer, sent with which headers, a request was given."""
@@ -227,7 +254,9 @@ class ConditionalGet:
             await self.app(scope, receive, send)
             return
         request = Headers(scope=scope)
-        signature = self.signature(scope, request)
+        variant = self.variant(scope) if self.variant else None
+        ANSWER_VARIANT.set(variant)
+        signature = self.signature(scope, request, variant)
         if signature is not None and signature in self.requests:
             key, headers = self.requests[signature]
             answer = self.cache.get(key)
@@ -253,8 +282,13 @@ class ConditionalGet:
                     if name in headers:
                         del headers[name]
             elif cacheable and status in (200, 304):
+                media_type = headers.get("content-type", "")
+                varies = self.variant is not None and media_type.startswith("text/html")
+                vary = headers.get("vary", "")
+                if varies and self.vary.lower() not in vary.lower():
+                    headers["vary"] = f"{vary}, {self.vary}" if vary else self.vary
                 if "etag" not in headers:
-                    headers["etag"] = self.etag(scope, headers.get("content-type", ""))
+                    headers["etag"] = self.etag(scope, media_type, variant if varies else None)
                     headers["last-modified"] = self.last_modified_header
                 headers.setdefault("cache-control", self.cache_control)
                 if status == 200 and key is not None and signature is not None:

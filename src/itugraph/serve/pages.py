@@ -3,44 +3,46 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..namespaces import DCTERMS, ITU, PROV, RDF, RDFS
-from ..query_text import with_values
-from ..reports import COVERAGE_KINDS, coverage_matrix, heatmap
-from ..store import oxigraph_query, quads_to_graph, to_rdflib_term
+from ..namespaces import ITU, RDF, RDFS
+from ..store import quads_to_graph
 from .caching import CachedAnswer
-from .negotiation import GRAPH_TYPES, choose
+from .coverage_page import add_coverage_pages
+from .editor import editor_context
+from .graph_pages import add_graph_pages
+from .i18n import add_language_switch, ui_for
+from .negotiation import GRAPH_TYPES, choose, format_pattern
 from .site import Site
+from .views import Views
 
 PAGE_TYPES = {"html": "text/html", **GRAPH_TYPES}
+#: The ``format`` parameter of a page: documented values; any other is answered 406.
+PageFormat = Annotated[str | None, Query(json_schema_extra={"pattern": format_pattern(PAGE_TYPES)})]
 SERIALIZERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 VARY = {"Vary": "Accept"}
+#: HTML pages depend on the interface language too (i18n.py), which a cookie may choose.
+HTML_VARY = {"Vary": "Accept, Cookie"}
 
 
 def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_response) -> None:
     """Register the linked-data and UI routes."""
     base = site.settings.public_base
+    views = Views(site)
+    templates.env.globals["ui_for"] = ui_for
     page_responses = {
         200: {"content": {t: {} for t in PAGE_TYPES.values()}},
         404: {"description": "no such entity"},
         406: {"description": "no acceptable format"},
     }
 
-    def term_view(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> dict:
-        if isinstance(term, ox.NamedNode):
-            return {
-                "iri": term.value,
-                "href": site.local(term.value),
-                "label": site.label(term.value) or _short(term.value, base),
-            }
-        if isinstance(term, ox.Literal):
-            return {"text": term.value, "language": term.language}
-        return {"text": str(term)}
+    def term_view(term: ox.NamedNode | ox.Literal | ox.BlankNode, lang: str = "en") -> dict:
+        return views.namer(lang).value(term)
 
     async def entity_response(request: Request, iri: str, fmt: str | None) -> Response:
         chosen = choose(request.headers.get("accept"), fmt, PAGE_TYPES, "html")
@@ -60,73 +62,17 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
                 data = site.describe(iri).serialize(format=SERIALIZERS[chosen], encoding="utf-8")
                 return CachedAnswer(data, PAGE_TYPES[chosen], VARY)
             body = render_entity(request, iri, outgoing, incoming).body
-            return CachedAnswer(bytes(body), "text/html", VARY)
+            return CachedAnswer(bytes(body), "text/html", HTML_VARY)
 
         if chosen is None:
             return await build()
         return await site.cache.answer(("entity", iri, chosen), build)
 
     def render_entity(request: Request, iri: str, outgoing: list[ox.Quad], incoming: list[ox.Quad]):
-        statements: dict[tuple[str, str], dict] = {}
-        documents: set[str] = set()
-        for quad in outgoing:
-            if isinstance(quad.graph_name, ox.DefaultGraph):
-                continue
-            key = (quad.predicate.value, str(quad.object))
-            row = statements.setdefault(
-                key,
-                {
-                    "property": term_view(quad.predicate),
-                    "value": term_view(quad.object),
-                    "sources": set(),
-                },
-            )
-            graph_iri = quad.graph_name.value
-            row["sources"].add(graph_iri.rsplit("/", 1)[-1])
-            if quad.predicate.value == str(PROV.wasDerivedFrom):
-                documents.add(quad.object.value)
-        labels = {
-            q.object.language or "": q.object.value
-            for q in outgoing
-            if q.predicate.value == str(RDFS.label) and isinstance(q.object, ox.Literal)
-        }
-        types = sorted({q.object.value for q in outgoing if q.predicate.value == str(RDF.type)})
-        back = sorted(
-            {
-                (q.subject.value, q.predicate.value)
-                for q in incoming
-                if isinstance(q.subject, ox.NamedNode)
-            }
-        )
-        results = []
-        if str(ITU.RegionalInitiative) in types:
-            query = site.queries["initiative"]
-            answer = oxigraph_query(
-                site.store, query.text, {"initiative": to_rdflib_term(ox.NamedNode(iri))}
-            )
-            results = sorted(
-                {(int(r["ordinal"]), str(r["text"])) for r in answer if r["ordinal"] is not None}
-            )
-        return templates.TemplateResponse(
-            request,
-            "entity.html",
-            {
-                "iri": iri,
-                "title": labels.get("en") or _title(outgoing) or _short(iri, base),
-                "label_zh": labels.get("zh"),
-                "types": [term_view(ox.NamedNode(t)) for t in types],
-                "statements": sorted(
-                    statements.values(), key=lambda r: (r["property"]["label"], str(r["value"]))
-                ),
-                "incoming": [
-                    {"subject": term_view(ox.NamedNode(s)), "property": term_view(ox.NamedNode(p))}
-                    for s, p in back
-                ],
-                "documents": [term_view(ox.NamedNode(d)) for d in sorted(documents)],
-                "objective": _value(outgoing, str(ITU.objective)),
-                "results": results,
-            },
-        )
+        ui = ui_for(request)
+        context = views.entity(iri, ui.lang, outgoing, incoming)
+        context["results_class"] = views.namer(ui.lang).term(str(ITU.ExpectedResult))
+        return templates.TemplateResponse(request, "entity.html", {"ui": ui, **context})
 
     @app.get(
         "/id/{path:path}",
@@ -134,7 +80,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         summary="An entity as HTML, Turtle, N-Triples or JSON-LD",
         responses=page_responses,
     )
-    async def entity(request: Request, path: str, format: str | None = None) -> Response:
+    async def entity(request: Request, path: str, format: PageFormat = None) -> Response:
         return await entity_response(request, f"{base}id/{path}", format)
 
     @app.get(
@@ -143,7 +89,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         summary="The ontology as HTML, Turtle, N-Triples or JSON-LD",
         responses=page_responses,
     )
-    async def ontology(request: Request, format: str | None = None) -> Response:
+    async def ontology(request: Request, format: PageFormat = None) -> Response:
         chosen = choose(request.headers.get("accept"), format, PAGE_TYPES, "html")
         if chosen is None:
             return not_acceptable()
@@ -166,13 +112,13 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
             )
             rows = [
                 {
-                    "term": term_view(ox.NamedNode(t)),
+                    "term": term_view(ox.NamedNode(t), ui_for(request).lang),
                     "comment": _value(site.quads(subject=ox.NamedNode(t)), str(RDFS.comment)),
                 }
                 for t in terms
             ]
             page = templates.TemplateResponse(request, "ontology.html", {"terms": rows})
-            return CachedAnswer(bytes(page.body), "text/html", VARY)
+            return CachedAnswer(bytes(page.body), "text/html", HTML_VARY)
 
         return await site.cache.answer(("def", chosen), build)
 
@@ -182,7 +128,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         summary="One class or property of the ontology",
         responses=page_responses,
     )
-    async def ontology_term(request: Request, term: str, format: str | None = None) -> Response:
+    async def ontology_term(request: Request, term: str, format: PageFormat = None) -> Response:
         return await entity_response(request, f"{base}def#{term}", format)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -190,89 +136,28 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
         return await site.cache.answer(("home",), lambda: home_page(request))
 
     async def home_page(request: Request) -> CachedAnswer:
-        cycle = site.cycles[0] if site.cycles else ""
-        browse = {
-            "Regions": _listing(
-                site,
-                "SELECT ?e ?l WHERE { ?e a itu:Region ; rdfs:label ?l FILTER(lang(?l)='en') } ORDER BY ?l",
-            ),
-            "Resolutions": _listing(
-                site,
-                "SELECT ?e ?l WHERE { ?e a itu:Resolution ; rdfs:label ?l FILTER(lang(?l)='en') } ORDER BY ?l",
-            ),
-            f"Regional initiatives ({cycle.rsplit('/', 1)[-1]})": _listing(
-                site,
-                "SELECT ?e (MIN(CONCAT(?c, ': ', STR(?t))) AS ?l) WHERE { ?e a itu:RegionalInitiative ; itu:code ?c ; "
-                f"itu:cycle <{cycle}> ; dcterms:title ?t }} GROUP BY ?e ORDER BY ?l",
-            ),
-            "Sustainable Development Goals": _listing(
-                site,
-                "SELECT ?e ?l WHERE { ?e a itu:SDG ; rdfs:label ?l ; skos:notation ?n } ORDER BY STRLEN(?n) ?n",
-            ),
-        }
-        page = templates.TemplateResponse(
-            request, "home.html", {"browse": browse, "queries": site.queries.values()}
-        )
-        return CachedAnswer(bytes(page.body), "text/html")
+        ui = ui_for(request)
+        context = await asyncio.to_thread(views.home, ui.lang)
+        context["resolution_class"] = views.namer(ui.lang).term(str(ITU.Resolution))
+        page = templates.TemplateResponse(request, "home.html", {"ui": ui, **context})
+        return CachedAnswer(bytes(page.body), "text/html", {"Vary": "Cookie"})
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    async def search(request: Request, q: str = "", lang: str | None = None) -> Response:
-        rows = []
-        if q.strip():
-            query = site.queries["search"]
-            values = {"phrase": q}
-            if lang in ("en", "zh"):
-                values["language"] = lang
-            answer = oxigraph_query(site.store, query.text, query.bindings(values))
-            seen = set()
-            for r in answer:
-                if str(r["entity"]) in seen:
-                    continue
-                seen.add(str(r["entity"]))
-                rows.append(
-                    {
-                        "entity": term_view(ox.NamedNode(str(r["entity"]))),
-                        "text": str(r["text"]),
-                        "type": _short(str(r["type"]), base),
-                    }
-                )
-        return templates.TemplateResponse(request, "search.html", {"q": q, "rows": rows})
+    async def search(request: Request, q: str = "", match: str | None = None) -> Response:
+        """Search names, titles and texts; ``match`` (en, zh) keeps only text in that language
+        (the page's own language is ``lang``, as on every page)."""
+        ui = ui_for(request)
+        rows = views.search(q, ui.lang, match) if q.strip() else []
+        context = {"ui": ui, "q": q, "rows": rows}
+        return templates.TemplateResponse(request, "search.html", context)
 
-    @app.get("/coverage", response_class=HTMLResponse, include_in_schema=False)
-    async def coverage(request: Request, by: str = "sdg") -> Response:
-        if by not in COVERAGE_KINDS:
-            return error_response(request, 400, f"by must be one of {', '.join(COVERAGE_KINDS)}")
-        return await site.cache.answer(("coverage", by), lambda: coverage_page(request, by))
-
-    async def coverage_page(request: Request, by: str) -> CachedAnswer:
-        matrix = await asyncio.to_thread(coverage_matrix, site.graph_store, by)
-        svg = heatmap(matrix, "svg").decode("utf-8")
-        svg = svg[svg.index("<svg") :]
-        page = templates.TemplateResponse(
-            request,
-            "coverage.html",
-            {"matrix": matrix, "svg": svg, "kinds": COVERAGE_KINDS, "by": by},
-        )
-        return CachedAnswer(bytes(page.body), "text/html")
+    add_coverage_pages(app, site, templates, error_response)
+    add_graph_pages(app, site, templates, views, error_response)
+    add_language_switch(app)
 
     @app.get("/editor", response_class=HTMLResponse, include_in_schema=False)
     async def editor(request: Request) -> Response:
-        examples = [
-            {
-                "name": q.name,
-                "title": q.title,
-                "text": with_values(q.text, q.bindings({p.name: p.example for p in q.parameters})),
-            }
-            for q in site.queries.values()
-        ]
-        return templates.TemplateResponse(request, "editor.html", {"examples": examples})
-
-
-PREFIXES = """PREFIX itu: <https://w3id.org/itugraph/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+        return templates.TemplateResponse(request, "editor.html", editor_context(site))
 
 
 def not_acceptable() -> Response:
@@ -283,26 +168,8 @@ def not_acceptable() -> Response:
     )
 
 
-def _listing(site: Site, text: str) -> list[dict]:
-    return [
-        {"href": site.local(s["e"].value), "label": s["l"].value}
-        for s in site.store.query(PREFIXES + text)
-    ]
-
-
 def _value(quads: list[ox.Quad], predicate: str) -> str | None:
     for quad in quads:
         if quad.predicate.value == predicate and isinstance(quad.object, ox.Literal):
             return quad.object.value
     return None
-
-
-def _title(quads: list[ox.Quad]) -> str | None:
-    return _value(quads, str(DCTERMS.title))
-
-
-def _short(iri: str, base: str) -> str:
-    for prefix, short in ((f"{base}id/", ""), (f"{base}def#", "itu:")):
-        if iri.startswith(prefix):
-            return short + iri.removeprefix(prefix)
-    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]

@@ -12,7 +12,8 @@ from rdflib import Graph
 
 from .. import __version__
 from ..graph import source_files
-from ..namespaces import BASE, RDFS, bind_prefixes
+from ..labels import Labels
+from ..namespaces import BASE, bind_prefixes
 from ..project import Project, as_project
 from ..queries import catalogue, initiative_cycles, region_codes
 from ..store import PREFIXES, open_served_store, quads_to_graph
@@ -66,6 +67,7 @@ class Site:
         self.graph_store = open_served_store(self.project, examples, use_cache)
         self.store = self.graph_store.store
         self.triples = len(self.graph_store) - len(examples)
+        self.labels = Labels.from_graph(self.graph_store)
         self.regions = region_codes(self.graph_store)
         self.cycles = initiative_cycles(self.graph_store)
         self.pool = QueryPool(
@@ -88,18 +90,18 @@ class Site:
             return "/" + iri.removeprefix(base)
         if iri.startswith(f"{base}def#"):
             return "/def/" + iri.removeprefix(f"{base}def#")
+        if iri.startswith(f"{base}graph/"):
+            return "/" + iri.removeprefix(base)
         return None
 
     def quads(self, subject=None, obj=None) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(subject, None, obj, None))
 
     def label(self, iri: str, language: str = "en") -> str | None:
-        for quad in self.store.quads_for_pattern(
-            ox.NamedNode(iri), ox.NamedNode(str(RDFS.label)), None, ox.DefaultGraph()
-        ):
-            if isinstance(quad.object, ox.Literal) and quad.object.language == language:
-                return quad.object.value
-        return None
+        """What the entity is called in ``language`` (or the nearest language the data has),
+        by the one labelling rule of itugraph.labels; None when nothing labels it."""
+        found = self.labels.label(iri, language)
+        return found.text if found is not None else None
 
     def describe(self, iri: str) -> Graph:
         """Statements about an entity (outgoing and incoming), from the union of the sources."""
