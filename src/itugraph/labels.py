@@ -19,6 +19,7 @@ taken, so that the label is the same on every page and in every run.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,6 +92,8 @@ class Labels:
         for subject, role, text, language in rows:
             roles = self._values.setdefault(subject, {})
             roles.setdefault(role, {}).setdefault(language, []).append(text)
+        # The statements never change after loading, so neither do the labels: worked out once.
+        self.label = functools.lru_cache(maxsize=2**16)(self.label)
 
     @classmethod
     def from_graph(cls, graph: Any) -> Labels:

@@ -5,6 +5,7 @@ the interface's own words come from the catalogue (messages.toml, i18n.py)."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -141,6 +142,8 @@ class Views:
             iri: GraphFacts(iri, documents.get(iri), n) for iri, n in sorted(sizes.items())
         }
         self.examples_graph = str(EXAMPLES_GRAPH)
+        # The store is read-only: an entity's classes are read once.
+        self.types_of = functools.lru_cache(maxsize=2**16)(self.types_of)
 
     def namer(self, lang: str) -> Namer:
         return Namer(self.site, lang)
@@ -148,13 +151,15 @@ class Views:
     def query(self, text: str) -> list[ox.QuerySolution]:
         return list(self.site.store.query(PREFIXES + text))
 
-    def types_of(self, iri: str) -> list[str]:
-        return sorted(
-            q.object.value
-            for q in self.site.store.quads_for_pattern(
-                ox.NamedNode(iri), ox.NamedNode(TYPE), None, ox.DefaultGraph()
+    def types_of(self, iri: str) -> tuple[str, ...]:
+        return tuple(
+            sorted(
+                q.object.value
+                for q in self.site.store.quads_for_pattern(
+                    ox.NamedNode(iri), ox.NamedNode(TYPE), None, ox.DefaultGraph()
+                )
+                if isinstance(q.object, ox.NamedNode)
             )
-            if isinstance(q.object, ox.NamedNode)
         )
 
     # -- sources ---------------------------------------------------------------------------
