@@ -562,6 +562,62 @@ def report_region(code: str, fmt: str, output: Path | None) -> None:
     _write(text.encode("utf-8"), output)
 
 
+@main.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "patch"]),
+    default="md",
+    show_default=True,
+    help="md and html for people, json (stable keys, see itugraph.diff_formats), or patch: an "
+    "RDF Patch (D and A rows of N-Quads) that turns OLD into NEW (itugraph.diff.apply_patch).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (complete or not at all); standard output if omitted.",
+)
+def diff_command(old: str, new: str | None, fmt: str, output: Path | None) -> None:
+    """Compare two versions of the graph: the entities added, removed and changed (each
+    property's old and new values), by class and label; statements moved from one source
+    document to another; statements added and removed per source document.
+
+    \b
+    OLD and NEW are each one of:
+      dist/0.1.0     a release folder (its graph.nq, every named graph)
+      . or ../repo   a project folder, read as every command reads it
+      data/          a data folder, read as --data-dir reads it
+      git:REV        a revision of the git repository around this project
+                     (git:HEAD, git:HEAD~3, git:v0.1.0), exported to a temporary folder
+    NEW defaults to the graph this run reads (the project here, or --data-dir).
+
+    Entities are the IRIs under id/; blank nodes are compared canonically, per named graph.
+
+    Exit status: 0 no differences, 1 differences found (as diff does), 2 cannot run (a version
+    that cannot be read, an unknown revision, an output that cannot be written).
+
+    \b
+    Examples:
+      itugraph diff git:HEAD                       what changed since the last commit
+      itugraph diff git:v0.1.0 git:HEAD --format html -o changes.html
+      itugraph diff dist/0.1.0 dist/0.2.0 --format json
+      itugraph diff dist/0.1.0 . --format patch -o to-now.patch
+    """
+    from .diff import DiffError, diff
+    from .diff_formats import render, summary_sentence
+
+    try:
+        changes = diff(old, _project() if new is None else new)
+    except DiffError as error:
+        _fail(str(error))
+    _write(render(changes, fmt), output)
+    click.echo(summary_sentence(changes), err=True)
+    sys.exit(EXIT_VIOLATIONS if changes else 0)
+
+
 def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     if output is None:
         if binary and sys.stdout.isatty():

@@ -164,11 +164,14 @@ def _project_folders(root: Path, kind: str, settings: dict) -> tuple[Path, ...]:
     return tuple(folders)
 
 
-def locate(data_dir: Path | None = None, start: Path | None = None) -> Project:
+def locate(
+    data_dir: Path | None = None, start: Path | None = None, *, environment: bool = True
+) -> Project:
     """The folders a run reads (see the module's docstring): ``data_dir`` (else the
-    ``ITUGRAPH_DATA_DIR`` environment variable) replaces the found project's data folders."""
+    ``ITUGRAPH_DATA_DIR`` environment variable, unless ``environment`` is false) replaces the
+    found project's data folders."""
     found_by_option = ""
-    if data_dir is None and os.environ.get(DATA_ENV):
+    if data_dir is None and environment and os.environ.get(DATA_ENV):
         data_dir, found_by_option = Path(os.environ[DATA_ENV]), DATA_ENV
     elif data_dir is not None:
         found_by_option = "--data-dir"
