@@ -78,19 +78,20 @@ def test_a_query_that_crashes_the_engine_costs_one_worker(pool):
 
 
 def test_a_simple_query_is_answered_while_four_runaways_run(pool):
-    """All workers busy with runaway queries: another starts for the simple one."""
+    """All workers busy with runaway queries: another starts for the simple one, which is
+    answered while all four still run (not once one is killed). How fast, on a quiet machine,
+    is a benchmark figure (docs/benchmarks.md), not asserted here."""
 
-    async def race() -> tuple[float, list]:
-        runaways = [asyncio.ensure_future(pool.answer(Request(COUNT_CUBE), 4)) for _ in range(4)]
+    async def race() -> tuple[int, list]:
+        runaways = [asyncio.ensure_future(pool.answer(Request(COUNT_CUBE), 8)) for _ in range(4)]
         await asyncio.sleep(0.5)
-        started = time.monotonic()
         answer = await pool.answer(Request(REGIONS, "csv"), 10)
         assert answer.body == b"n\r\n6\r\n"
-        waited = time.monotonic() - started
-        return waited, await asyncio.gather(*runaways, return_exceptions=True)
+        still_running = sum(not runaway.done() for runaway in runaways)
+        return still_running, await asyncio.gather(*runaways, return_exceptions=True)
 
-    waited, outcomes = asyncio.run(race())
-    assert waited < 1.5
+    still_running, outcomes = asyncio.run(race())
+    assert still_running == 4
     failures = [outcome.status for outcome in outcomes if isinstance(outcome, QueryFailed)]
     assert failures == [503] * 4
 
