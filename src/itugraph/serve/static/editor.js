@@ -43,6 +43,11 @@
       link.removeAttribute("ref");
       return template.innerHTML;
     }
+    // YASR's page-size menu has "Page size:" beside it but no name of its own (axe: select-name).
+    drawControls() {
+      super.drawControls();
+      if (this.tableSizeField) this.tableSizeField.setAttribute("aria-label", "Page size");
+    }
   }
   Yasr.registerPlugin("table", LocalLinkTable);
 
