@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -141,3 +143,26 @@ def test_release_holds_the_repository_graph_and_shapes(repository: Path):
     assert f"<{EVENT}> " in quads and "<https://w3id.org/itugraph/graph/further-report> ." in quads
     assert "region/AFR" in quads
     assert "Our documents state their date." in (release / "shapes.ttl").read_text()
+
+
+def test_a_blank_node_shape_is_named_by_its_node_shape_in_a_full_native_run(
+    repository: Path, tmp_path: Path
+):
+    """Regression: the native full run (no earlier report to build on) named a property shape
+    by the blank-node label of another parse of the shapes."""
+    broken = tmp_path / "broken"
+    shutil.copytree(repository, broken)
+    report = broken / "data" / "further-report.ttl"
+    report.write_text(report.read_text().replace('    dcterms:date "2026"^^xsd:gYear .', "."))
+    env = {**os.environ, "ITUGRAPH_CACHE_DIR": str(tmp_path / "empty-cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "itugraph", "validate", "--full", "--format", "github"],
+        cwd=broken,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].endswith(
+        "Our documents state their date. [own:DatedDocument]"
+    )

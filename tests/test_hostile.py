@@ -379,3 +379,42 @@ def test_an_iri_sparql_would_refuse_is_a_parameter_error_not_a_syntax_error(clie
     assert response.status_code == 400
     assert response.json()["detail"].startswith("parameter 'entity': String should match pattern")
     assert "SPARQL" not in response.text
+
+
+def _itugraph_on_a_full_disk(*arguments: str, cwd=None) -> subprocess.CompletedProcess:
+    """Run the command where no file may grow past 300 kB: writes fail as on a full disk."""
+    import resource
+    import signal
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    command = [sys.executable, "-m", "itugraph", *arguments]
+    return subprocess.run(command, preexec_fn=small_files, capture_output=True, text=True, cwd=cwd)
+
+
+def test_a_release_that_cannot_be_written_leaves_nothing(tmp_path):
+    """One line, exit 2, and neither the release nor the folders made for it remain."""
+    subprocess.run([sys.executable, "-m", "itugraph", "validate"], check=True, capture_output=True)
+    out = tmp_path / "new" / "dist"
+    result = _itugraph_on_a_full_disk("release", "-o", str(out), "--issued", "2026-12-01")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: cannot write the release under {out}: File too large"
+    )
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cache_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("ITUGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    result = _itugraph_on_a_full_disk("stats")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: cannot write the cache under {tmp_path / 'cache'}: ")
+    assert "File too large" in result.stderr
+    assert result.stderr.endswith(
+        "; free some space, set ITUGRAPH_CACHE_DIR to another folder, or run with --no-cache\n"
+    )
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".building")] == []

@@ -119,7 +119,7 @@ def test_canned_queries_published_as_sparql_executables(client):
     query = """PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX schema: <https://schema.org/>
     SELECT (COUNT(?q) AS ?n) WHERE { ?q a sh:SPARQLExecutable ; sh:select ?text ; schema:target ?t }"""
     response = client.get("/sparql", params={"query": query, "format": "csv"})
-    assert response.text.splitlines()[1] == "25"
+    assert response.text.splitlines()[1] == "26"
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,7 @@ def test_cors_for_get(client):
 
 def test_api_lists_queries(client):
     names = [q["name"] for q in client.get("/api/queries").json()]
-    assert len(names) == 25 and "field-offices" in names
+    assert len(names) == 26 and "field-offices" in names
 
 
 def test_api_runs_a_canned_query_with_paging(client):
@@ -575,3 +575,11 @@ def test_openapi_marks_required_parameters_and_a_missing_one_is_a_400(client):
     response = client.get("/api/queries/target-gaps")
     assert response.status_code == 400
     assert response.json()["detail"] == "parameter 'region': Field required"
+
+
+def test_an_unknown_path_is_the_site_s_404_page_for_a_browser(client):
+    page = client.get("/nope", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "There is no page at this address." in page.text
+    assert client.get("/nope").json() == {"detail": "Not Found"}

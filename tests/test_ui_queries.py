@@ -176,6 +176,7 @@ def test_index_lists_every_question_once_in_groups(client):
         "Centres by type and region",
         "Expected results per region and cycle",
         "Field offices",
+        "Regional initiatives as drafted and as adopted",
         "Regional preparatory meetings",
         "SDG, WSIS and GDC coverage",
         "SDGs, WSIS action lines, GDC objectives",

@@ -26,6 +26,11 @@ KEEP_ENTRIES = 4
 _FORMAT = b"itugraph-store-cache 1"
 
 
+class CacheError(OSError):
+    """The cache cannot be written (a full disk, a read-only or unwritable folder): says where,
+    and what to do instead."""
+
+
 def cache_dir() -> Path:
     """Where built stores are kept."""
     if os.environ.get(CACHE_ENV):
@@ -78,7 +83,13 @@ def cached_store_path(
     root = cache_dir()
     entry = root / (key or input_key(files))
     if not (entry / "complete").exists():
-        _build_entry(files, build, root, entry)
+        try:
+            _build_entry(files, build, root, entry)
+        except OSError as error:
+            raise CacheError(
+                f"cannot write the cache under {root}: {error.strerror or error}; free some "
+                "space, set ITUGRAPH_CACHE_DIR to another folder, or run with --no-cache"
+            ) from None
     return entry / "oxigraph"
 
 

@@ -106,7 +106,20 @@ def _global_options(after_subcommand: bool = False) -> list[click.Option]:
     ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: a cache that cannot be written is one line and exit 2, whichever
+    command met it."""
+
+    def invoke(self, ctx: click.Context):
+        from .cache import CacheError
+
+        try:
+            return super().invoke(ctx)
+        except CacheError as error:
+            _fail(str(error))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="itugraph")
 def main(data_dir: Path | None, no_cache: bool) -> None:
     """itugraph: a knowledge graph of the ITU's regional presence.
@@ -507,6 +520,7 @@ def report() -> None:
       itugraph report coverage --by sdg --format png -o sdg-coverage.png
       itugraph report coverage --by resolution --format md
       itugraph report region AFR --format html -o africa.html
+      itugraph report versions AFR --format md
     """
 
 
@@ -559,6 +573,33 @@ def report_region(code: str, fmt: str, output: Path | None) -> None:
     except ValueError as error:
         _fail(str(error))
     text = region_html(summary) if fmt == "html" else region_markdown(summary)
+    _write(text.encode("utf-8"), output)
+
+
+@report.command("versions")
+@click.argument("code")
+@click.option(
+    "--cycle",
+    help="The WTDC cycle, e.g. conference/WTDC-25; default: the latest (the default of the "
+    "initiatives-drafted-and-adopted query).",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write; standard output if omitted.",
+)
+def report_versions(code: str, cycle: str | None, fmt: str, output: Path | None) -> None:
+    """A region's initiatives as drafted and as adopted: titles and objectives side by side,
+    grouped into changed, same, added and dropped."""
+    from .reports import versions_html, versions_markdown, versions_report
+
+    try:
+        summary = versions_report(_store(), code.upper(), cycle)
+    except ValueError as error:
+        _fail(str(error))
+    text = versions_html(summary) if fmt == "html" else versions_markdown(summary)
     _write(text.encode("utf-8"), output)
 
 
@@ -702,6 +743,15 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     type=click.IntRange(min=64),
     help="MiB a query's worker process may use before it is killed (the query gets a 503).",
 )
+@click.option(
+    "--previous",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="An earlier release folder (written by itugraph release): the page /changes (and "
+    "/changes.json, /changes.md) shows what changed from it to the served graph, worked out "
+    "once at start. Without it, /changes answers 404.",
+)
 def serve(
     host: str,
     port: int,
@@ -715,6 +765,7 @@ def serve(
     workers: int,
     memory_cap: int,
     allowed_services: tuple[str, ...],
+    previous: Path | None,
 ) -> None:
     """Serve the validated graph: SPARQL endpoint, REST API, linked data and browser UI.
 
@@ -723,11 +774,13 @@ def serve(
     Examples:
       itugraph serve
       itugraph serve --port 8080 --timeout 5
+      itugraph serve --previous dist/0.1.0      (/changes: what changed since 0.1.0)
     """
     import uvicorn
 
     from .serve import ServerSettings, create_app
 
+    earlier = _previous_release(previous)
     _conforming_report("not serving it")
     settings = ServerSettings(
         timeout=timeout,
@@ -740,7 +793,9 @@ def serve(
         worker_memory=memory_cap * 2**20,
         allowed_services=allowed_services,
     )
-    app = create_app(settings, _project(), use_cache=not _root_params()["no_cache"])
+    app = create_app(
+        settings, _project(), use_cache=not _root_params()["no_cache"], previous=earlier
+    )
     click.echo(f"itugraph: serving at http://{host}:{port}/", err=True)
     uvicorn.run(
         app,
@@ -828,17 +883,34 @@ def publish(endpoint: str, union_graph: str, user: str | None, password: str | N
 @click.option(
     "--force", is_flag=True, help="Replace the release folder of this version if it exists."
 )
+@click.option(
+    "--previous",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="An earlier release folder (its SHA256SUMS, graph.nq and dataset.ttl): write the "
+    "changes from it as changes.md and changes.json (the report of itugraph diff DIR), and link "
+    "it in dataset.ttl as dcat:previousVersion and prov:wasRevisionOf (its IRI read from its "
+    "dataset.ttl).",
+)
 def release(
-    out_dir: Path, version: str | None, issued: str | None, endpoint: str | None, force: bool
+    out_dir: Path,
+    version: str | None,
+    issued: str | None,
+    endpoint: str | None,
+    force: bool,
+    previous: Path | None,
 ) -> None:
     """Build a versioned linked-data release: Turtle, sorted N-Triples, N-Quads, JSON-LD with its
     context, the initiatives as framed JSON-LD, RDF/XML, ontology with HTML documentation, shapes,
-    VoID/DCAT description, validation report, SHA256SUMS and an index.html.
+    VoID/DCAT description, validation report, SHA256SUMS and an index.html; with --previous, the
+    changes since that release too.
 
     \b
     Examples:
       itugraph release
       itugraph release -o public/ --issued 2026-11-23 --endpoint https://example.org/sparql
+      itugraph release --version 0.2.0 --previous dist/0.1.0
     """
     from datetime import date
 
@@ -854,6 +926,7 @@ def release(
             check_version(version)
     except ReleaseError as error:
         _fail(str(error))
+    earlier = _previous_release(previous)
     report = _conforming_report("fix it before releasing")
     dataset = _graph()
     if version is None:
@@ -862,12 +935,24 @@ def release(
 
         version = str(next(dataset.graph(ONTOLOGY_GRAPH).objects(None, OWL.versionInfo)))
     try:
-        files = build_release(dataset, out_dir, version, issued, endpoint, report, force)
+        files = build_release(dataset, out_dir, version, issued, endpoint, report, force, earlier)
     except ReleaseError as error:
         _fail(str(error))
     except OSError as error:
         _fail(f"cannot write the release under {out_dir}: {error.strerror or error}")
     click.echo(f"wrote {len(files)} files to {out_dir / version}")
+
+
+def _previous_release(folder: Path | None):
+    """The release --previous names, read; one line and exit 2 unless it is a release folder."""
+    if folder is None:
+        return None
+    from .release.changes import PreviousReleaseError, read_previous
+
+    try:
+        return read_previous(folder)
+    except PreviousReleaseError as error:
+        _fail(str(error))
 
 
 def _add_global_options(group: click.Group) -> None:

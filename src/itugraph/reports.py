@@ -14,7 +14,7 @@ from rdflib import Dataset
 
 from .labels import Labels, natural_key
 from .namespaces import ID
-from .queries import region_codes, run_query
+from .queries import get_query, region_codes, run_query
 
 COVERAGE_KINDS = ("resolution", "sdg", "wsis", "gdc")
 COVERAGE_FORMATS = ("csv", "md", "html", "png", "svg")
@@ -161,6 +161,7 @@ def _html_page(title: str, body: str) -> str:
         "body{font-family:'Noto Sans',Arial,sans-serif;margin:2em;color:#222}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
         "th:first-child,td:first-child{text-align:left}td.zero{color:#bbb}img{max-width:100%}"
+        "table.versions td,table.versions th{text-align:left;vertical-align:top}"
     )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
@@ -354,3 +355,145 @@ def region_html(report: RegionReport) -> str:
         ),
     ]
     return _html_page(f"{report.name} ({report.code})", "\n".join(body))
+
+
+#: The groups of the draft-to-adopted comparison, in the report's order, with what each means
+#: (the ``change`` column of queries/initiatives-drafted-and-adopted.rq, VERSIONS_QUERY).
+VERSION_GROUPS = {
+    "changed": "A title or objective that both documents state differs.",
+    "same": "Every text that both documents state is the same, word for word.",
+    "added": "Adopted, with no draft in the graph.",
+    "dropped": "Drafted; no document in the graph states it adopted.",
+}
+VERSIONS_QUERY = "initiatives-drafted-and-adopted"
+NO_VERSIONS = "No document states an initiative of this region and cycle as draft or adopted."
+
+
+@dataclass
+class InitiativeVersion:
+    """One initiative as drafted and as adopted: texts verbatim ("" where a document states
+    none), documents named by their titles ("" where none states that status)."""
+
+    code: str
+    initiative: str
+    change: str
+    draft_title: str
+    adopted_title: str
+    draft_objective: str
+    adopted_objective: str
+    draft_document: str
+    adopted_document: str
+
+
+@dataclass
+class VersionsReport:
+    """A region's initiatives of one cycle, draft against adopted text."""
+
+    code: str
+    name: str
+    cycle: str
+    initiatives: list[InitiativeVersion]
+
+    def groups(self) -> dict[str, list[InitiativeVersion]]:
+        """The initiatives by change, in the order of VERSION_GROUPS (empty groups kept)."""
+        return {
+            change: [i for i in self.initiatives if i.change == change] for change in VERSION_GROUPS
+        }
+
+
+def versions_report(graph: Dataset, code: str, cycle: str | None = None) -> VersionsReport:
+    """A region's initiatives of a cycle (default: the query's, the latest) as drafted and as
+    adopted, from the canned query VERSIONS_QUERY."""
+    (region,) = [r for r in run_query("regions", graph) if str(r.code) == code.upper()] or [None]
+    if region is None:
+        known = ", ".join(region_codes(graph))
+        raise ValueError(f"unknown region {code!r}; expected one of {known}")
+    code = str(region.code)
+    query = get_query(VERSIONS_QUERY)
+    (parameter,) = [p for p in query.parameters if p.name == "cycle"]
+    cycle_iri = str(parameter.parse(cycle or parameter.default))
+    labels = Labels.from_graph(graph)
+
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    def document(value: object) -> str:
+        return "" if value is None else labels.text(str(value))
+
+    initiatives = [
+        InitiativeVersion(
+            code=str(r.code),
+            initiative=str(r.initiative),
+            change=str(r.change),
+            draft_title=text(r.draftTitle),
+            adopted_title=text(r.adoptedTitle),
+            draft_objective=text(r.draftObjective),
+            adopted_objective=text(r.adoptedObjective),
+            draft_document=document(r.draftDocument),
+            adopted_document=document(r.adoptedDocument),
+        )
+        for r in run_query(VERSIONS_QUERY, graph, region=code, cycle=cycle_iri)
+    ]
+    initiatives.sort(key=lambda i: natural_key(i.code))
+    return VersionsReport(code, str(region.labelEn), labels.text(cycle_iri), initiatives)
+
+
+def _version_rows(initiative: InitiativeVersion) -> list[tuple[str, str, str]]:
+    """The rows of one initiative's side-by-side table: what, as drafted, as adopted."""
+    return [
+        ("title", initiative.draft_title or "—", initiative.adopted_title or "—"),
+        ("objective", initiative.draft_objective or "—", initiative.adopted_objective or "—"),
+        ("document", initiative.draft_document or "—", initiative.adopted_document or "—"),
+    ]
+
+
+def _versions_title(report: VersionsReport) -> str:
+    return f"{report.name} ({report.code}): initiatives of {report.cycle} as drafted and as adopted"
+
+
+def versions_markdown(report: VersionsReport) -> str:
+    """The comparison as Markdown: per group, per initiative a table of draft against adopted."""
+
+    def cell(value: str) -> str:
+        return " ".join(value.split()).replace("|", "\\|")
+
+    lines = [f"# {_versions_title(report)}"]
+    if not report.initiatives:
+        return "\n".join([*lines, "", NO_VERSIONS]) + "\n"
+    for change, initiatives in report.groups().items():
+        lines += ["", f"## {change.capitalize()} ({len(initiatives)})", "", VERSION_GROUPS[change]]
+        if not initiatives:
+            lines += ["", "- none"]
+        for initiative in initiatives:
+            lines += ["", f"### {initiative.code}", "", "| | as drafted | as adopted |"]
+            lines.append("|---|---|---|")
+            lines += [
+                f"| {what} | {cell(drafted)} | {cell(adopted)} |"
+                for what, drafted, adopted in _version_rows(initiative)
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def versions_html(report: VersionsReport) -> str:
+    """The comparison as one self-contained HTML page, laid out as the Markdown."""
+    title = _versions_title(report)
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    if not report.initiatives:
+        body.append(f"<p>{NO_VERSIONS}</p>")
+    for change, initiatives in (report.groups() if report.initiatives else {}).items():
+        body.append(f"<h2>{change.capitalize()} ({len(initiatives)})</h2>")
+        body.append(f"<p>{html.escape(VERSION_GROUPS[change])}</p>")
+        if not initiatives:
+            body.append("<ul><li>none</li></ul>")
+        for initiative in initiatives:
+            rows = "".join(
+                f"<tr><th>{what}</th><td>{html.escape(drafted)}</td>"
+                f"<td>{html.escape(adopted)}</td></tr>"
+                for what, drafted, adopted in _version_rows(initiative)
+            )
+            body.append(
+                f"<h3>{html.escape(initiative.code)}</h3>"
+                '<table class="versions"><tr><th></th><th>as drafted</th><th>as adopted</th></tr>'
+                f"{rows}</table>"
+            )
+    return _html_page(title, "\n".join(body))

@@ -350,8 +350,8 @@ def validate_store(
 ) -> tuple[ValidationReport, list[Node]]:
     """pyshacl-turbo on a built store, with no rdflib copy of the data: the store's default graph
     (the union of the sources and the ontology, as ``validate`` mixes the ontology in) against
-    the project's shapes; returns the report and each result's focus node, like
-    ``validate_focus_nodes``."""
+    the project's shapes (``shapes``, as parsed by rdflib, lends its prefixes to the report's
+    names); returns the report and each result's focus node, like ``validate_focus_nodes``."""
     from pyshacl_turbo import validate as turbo_validate
 
     data = ox.Store()
@@ -366,6 +366,8 @@ def validate_store(
         data, shacl_graph=shapes_store, inference="none", allow_warnings=True
     )
     bind_prefixes(report.namespace_manager)
+    for prefix, namespace in shapes.namespaces():  # a data repository's own shape prefixes
+        report.namespace_manager.bind(prefix, namespace, override=False)
     names_of: dict[str, list[str]] = {}
     for source in files:
         names_of.setdefault(str(source.graph), []).append(source.path.name)
@@ -388,7 +390,11 @@ def validate_store(
         stating = graphs_stating(focus)
         return tuple(sorted({name for g in stating for name in names_of.get(g, [g])}))
 
-    pairs = report_results(report, shapes, locate, files_of)
+    # The report names blank-node shapes as the shapes store does: look them up there.
+    from .store import quads_to_graph
+
+    shapes_as_validated = quads_to_graph(shapes_store.quads_for_pattern(None, None, None, None))
+    pairs = report_results(report, shapes_as_validated, locate, files_of)
     pairs.sort(key=lambda pair: result_order(pair[1]))
     report_of = ValidationReport(
         conforms=bool(conforms), results=[r for _, r in pairs], graph=report

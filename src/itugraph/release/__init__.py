@@ -14,6 +14,9 @@ artefact, named after what it makes:
 - ``dataset.ttl``, ``SHA256SUMS``: the VoID and DCAT description, and the checksums
   (:mod:`.description`)
 - ``index.html``: the landing page listing every file (:mod:`.index_page`)
+- ``changes.md``, ``changes.json``, only with a previous release (``--previous DIR``): the changes
+  from it, the reports of ``itugraph diff`` (:mod:`.changes`); dataset.ttl then links it
+  (``dcat:previousVersion``, ``prov:wasRevisionOf``)
 
 :mod:`.build` checks the version and date, and writes the folder whole or not at all."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
-from ..namespaces import BASE, ID, bind_prefixes
+from ..namespaces import BASE, ID, PROV, bind_prefixes
 from ..queries import example_resources
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
@@ -33,6 +33,17 @@ MEDIA_TYPES = {
     "validation-report.ttl": "text/turtle",
     "dataset.ttl": "text/turtle",
     "index.html": "text/html",
+    # only in a release built with a previous one (itugraph release --previous, .changes)
+    "changes.md": "text/markdown",
+    "changes.json": "application/json",
+}
+#: What the changes files hold, said in dataset.ttl.
+CHANGES_DESCRIPTIONS = {
+    "changes.md": "The changes from release {previous} to release {version}: entities added, "
+    "removed and changed by class, statements moved between source documents, statements added "
+    "and removed per source document (itugraph diff, Markdown).",
+    "changes.json": "The changes from release {previous} to release {version}, as itugraph diff "
+    "--format json writes them (format itugraph-diff/1).",
 }
 
 
@@ -47,9 +58,16 @@ def checksums(files: dict[str, Path]) -> bytes:
 
 
 def describe(
-    dataset: Dataset, version: str, issued: str, files: dict[str, Path], endpoint: str | None
+    dataset: Dataset,
+    version: str,
+    issued: str,
+    files: dict[str, Path],
+    endpoint: str | None,
+    previous: tuple[str, str] | None = None,
 ) -> Graph:
-    """VoID and DCAT description of the release: counts, partitions, distributions with sizes."""
+    """VoID and DCAT description of the release: counts, partitions, distributions with sizes;
+    with ``previous`` (the previous release's dataset IRI and version), the link to it
+    (``dcat:previousVersion``, ``prov:wasRevisionOf``) and what the changes files hold."""
     graph = Graph()
     bind_prefixes(graph.namespace_manager)
     for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("dqv", DQV), ("foaf", FOAF)):
@@ -63,6 +81,12 @@ def describe(
     graph.add((release, DCAT.landingPage, URIRef(f"{release}/index.html")))
     graph.add((release, URIRef(f"{DCAT}version"), Literal(version)))
     graph.add((release, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    if previous is not None:
+        graph.add((release, URIRef(f"{DCAT}previousVersion"), URIRef(previous[0])))
+        graph.add((release, PROV.wasRevisionOf, URIRef(previous[0])))
+        for name in CHANGES_DESCRIPTIONS:
+            what = CHANGES_DESCRIPTIONS[name].format(previous=previous[1], version=version)
+            graph.add((URIRef(f"{release}/{name}"), DCTERMS.description, Literal(what, lang="en")))
     publisher = URIRef(f"{BASE}id/organization/itugraph-project")
     graph.add((release, DCTERMS.publisher, publisher))
     graph.add((publisher, RDF.type, FOAF.Organization))

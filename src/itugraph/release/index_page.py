@@ -13,10 +13,16 @@ TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 def index_html(
-    files: dict[str, Path], version: str, issued: str, endpoint: str | None, conforms: bool
+    files: dict[str, Path],
+    version: str,
+    issued: str,
+    endpoint: str | None,
+    conforms: bool,
+    previous: tuple[str, str] | None = None,
 ) -> bytes:
     """The release's landing page: what it is, its licence, and every file with its media type,
-    size and SHA-256, so a person can download and check each one."""
+    size and SHA-256, so a person can download and check each one; with ``previous`` (the
+    previous release's dataset IRI and version), a link to it and to the changes files."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
@@ -34,5 +40,6 @@ def index_html(
         endpoint=endpoint,
         conforms=conforms,
         artefacts=artefacts,
+        previous=None if previous is None else {"iri": previous[0], "version": previous[1]},
     )
     return page.encode("utf-8")

@@ -6,6 +6,7 @@ import inspect
 import json
 from contextlib import asynccontextmanager
 from http import HTTPStatus
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -25,7 +26,9 @@ from ..namespaces import bind_prefixes
 from ..project import Project
 from ..queries import PARAMETER_PATTERNS, CannedQuery, QueryError
 from ..query_text import with_values
-from .caching import CachedAnswer, ConditionalGet
+from ..release.changes import PreviousRelease
+from .caching import CachedAnswer, ConditionalGet, content_version
+from .changes_page import add_changes_pages, changes_since
 from .engine import QueryRejected, run
 from .i18n import answer_variant
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose, format_pattern
@@ -63,12 +66,19 @@ SparqlFormat = Annotated[
 
 
 def create_app(
-    settings: ServerSettings | None = None, project: Project | None = None, use_cache: bool = True
+    settings: ServerSettings | None = None,
+    project: Project | None = None,
+    use_cache: bool = True,
+    previous: Path | PreviousRelease | None = None,
 ) -> FastAPI:
     """Build the web application over the project's graph (the one around the current
-    directory unless given); its worker processes stop when the application shuts down."""
+    directory unless given); its worker processes stop when the application shuts down.
+    ``previous``, a release folder, gives /changes: the changes from it to this graph."""
     settings = settings or ServerSettings()
     site = Site(settings, project, use_cache)
+    changes = changes_since(site, previous)
+    if changes is not None:  # the answers' version (ETags) takes the previous release in
+        site.version = content_version(site.version, [changes.previous.checksums])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -312,6 +322,7 @@ def create_app(
 
     add_pages(app, site, templates, error_response)
     add_query_pages(app, site, templates, error_response)
+    add_changes_pages(app, site, templates, error_response, changes)
     return app
 
 
@@ -331,8 +342,12 @@ def problem(status: int, detail: str, **extra: Any) -> JSONResponse:
 
 async def method_not_allowed(request: Request, error: StarletteHTTPException) -> Response:
     """A 405 whose Allow header lists every method any route of the path answers (FastAPI's
-    names only the first route's), as OpenAPI documents them; other HTTP errors unchanged."""
+    names only the first route's), as OpenAPI documents them; other HTTP errors as the site's
+    error page to a browser, unchanged otherwise."""
     if error.status_code != 405:
+        if "text/html" in request.headers.get("accept", ""):
+            message = "There is no page at this address." if error.status_code == 404 else ""
+            return error_response(request, error.status_code, message or str(error.detail))
         return await http_exception_handler(request, error)
     methods = set()
     for route in request.app.router.routes:
