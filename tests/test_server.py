@@ -583,3 +583,18 @@ def test_an_unknown_path_is_the_site_s_404_page_for_a_browser(client):
     assert page.headers["content-type"].startswith("text/html")
     assert "There is no page at this address." in page.text
     assert client.get("/nope").json() == {"detail": "Not Found"}
+
+
+def test_openapi_documents_the_400_problem_the_server_sends(client):
+    """No 422 (FastAPI's default shape, never sent here): a bad parameter is documented as
+    what it is, a 400 problem document."""
+    spec = client.get("/openapi.json").json()
+    statuses = {s for ops in spec["paths"].values() for op in ops.values() for s in op["responses"]}
+    assert "422" not in statuses
+    responses = spec["paths"]["/api/queries/field-offices"]["get"]["responses"]
+    assert responses["400"]["content"]["application/problem+json"] == {
+        "schema": {"$ref": "#/components/schemas/Problem"}
+    }
+    answer = client.get("/api/queries/field-offices", params={"region": "Mars"})
+    assert answer.status_code == 400
+    assert set(answer.json()) <= set(spec["components"]["schemas"]["Problem"]["properties"])

@@ -94,6 +94,7 @@ def create_app(
         description="A knowledge graph of the ITU's regional presence: SPARQL endpoint, canned queries and linked data.",
     )
     app.state.site = site
+    _document_problems(app)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(StarletteHTTPException, method_not_allowed)
     app.add_middleware(
@@ -328,6 +329,55 @@ def create_app(
 
 #: The media type of every error of the JSON API (RFC 9457).
 PROBLEM = {"application/problem+json": {}}
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An RFC 9457 problem document",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"parameter": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+        "parameters": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+
+def _document_problems(app: FastAPI) -> None:
+    """FastAPI documents a 422 with its own error shape for every operation with parameters;
+    this server answers a bad parameter 400 with a problem document: the OpenAPI says so."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                if responses.pop("422", None) is None:
+                    continue
+                bad = responses.setdefault("400", {"description": "Bad Request"})
+                bad.setdefault("content", {})["application/problem+json"] = {
+                    "schema": {"$ref": "#/components/schemas/Problem"}
+                }
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas["Problem"] = PROBLEM_SCHEMA
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
 
 
 def problem(status: int, detail: str, **extra: Any) -> JSONResponse:
