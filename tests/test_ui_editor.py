@@ -244,3 +244,50 @@ def test_editor_in_the_browser(server):
         assert sparql, "the editor queries this server's /sparql"
         browser.close()
     assert width <= 390 + 16, f"the phone page is {width} px wide"
+
+
+TABS = ".yasgui [role=tablist] [role=tab]"
+FOCUS = """() => { const e = document.activeElement;
+    return {role: e.getAttribute("role"), id: e.id, add: e.classList.contains("addTab"),
+            inList: e.closest("[role=tablist]") !== null}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
+def test_adding_a_tab_by_keyboard(server):
+    """Tab goes from the examples menu to the shown tab, then to "+" (no tab of the tablist,
+    whose arrow keys go round the tabs alone), and Enter on "+" adds a tab."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = new_page(browser, server, 1280)
+        page.goto(f"{server}/editor")
+        page.wait_for_selector(".yasgui .CodeMirror")
+        page.focus("#examples")
+        stops = []
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            stops.append(page.evaluate(FOCUS))
+            if stops[-1]["add"]:
+                break
+        assert stops[-1]["add"], f'Tab never reached "+": {stops}'
+        assert not stops[-1]["inList"], '"+" is inside the tablist'
+        assert stops[-2]["role"] == "tab", stops
+        before = page.locator(TABS).count()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll({TABS!r}).length === {before + 1}")
+        assert page.locator(TABS).count() == before + 1 == 2
+        assert page.locator(f"{TABS}[aria-selected=true]").get_attribute("id") == (
+            page.locator(TABS).last.get_attribute("id")
+        )
+        # the arrow keys go round the tabs, from the last to the first, never onto "+"
+        ids = page.locator(TABS).evaluate_all("tabs => tabs.map((t) => t.id)")
+        page.focus(f"{TABS}[aria-selected=true]")
+        seen = []
+        for key in ("ArrowRight", "ArrowRight", "ArrowLeft"):
+            page.keyboard.press(key)
+            seen.append(page.evaluate(FOCUS)["id"])
+        assert seen == [ids[0], ids[1], ids[0]], (ids, seen)
+        assert not page.errors, page.errors
+        browser.close()

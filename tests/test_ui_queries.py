@@ -341,7 +341,7 @@ def test_page_language_labels_and_lang_attribute(client):
     assert selected(controls(document)["region"]) == "AFR"
     assert text_of(controls(document)["region"].find("./option[@value='AFR']")) == "AFR — 非洲区域"
     # The language chosen by ?lang= stays in the page's links and in the form.
-    assert link(document, "Permalink") == "/queries/field-offices?region=AFR&lang=zh"
+    assert link(document, "永久链接") == "/queries/field-offices?region=AFR&lang=zh"
     assert submitted(document) == "/queries/field-offices?region=AFR&lang=zh"
     assert link(document, "CSV") == "/api/queries/field-offices?region=AFR&format=csv"
     # The site's language cookie chooses it too; the links then need not say it.
@@ -350,7 +350,7 @@ def test_page_language_labels_and_lang_attribute(client):
     )
     assert by_cookie.get("lang") == "zh"
     assert texts(table(by_cookie)) == texts(table(document))
-    assert link(by_cookie, "Permalink") == "/queries/field-offices?region=AFR"
+    assert link(by_cookie, "永久链接") == "/queries/field-offices?region=AFR"
 
 
 def test_permalink_round_trips(client):

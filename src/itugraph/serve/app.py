@@ -30,7 +30,7 @@ from ..release.changes import PreviousRelease
 from .caching import CachedAnswer, ConditionalGet, content_version
 from .changes_page import add_changes_pages, changes_since
 from .engine import QueryRejected, run
-from .i18n import answer_variant
+from .i18n import answer_variant, ui_for
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose, format_pattern
 from .pages import add_pages
 from .protocol import BodyLimit, HeadAsGet
@@ -47,11 +47,16 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
     )
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
+def error_response(
+    request: Request, status: int, message: str, translated: bool = False, heading: str = ""
+) -> Response:
+    """The site's error page to a browser, else the message as text. A message is in English
+    unless ``translated`` (in the page's language, from the catalogue); the page's heading is
+    ``heading``, else the status."""
     if "text/html" in request.headers.get("accept", ""):
-        return templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message}, status_code=status
-        )
+        context = {"status": status, "message": message, "translated": translated}
+        context |= {"heading": heading, "ui": ui_for(request)}
+        return templates.TemplateResponse(request, "error.html", context, status_code=status)
     return PlainTextResponse(message + "\n", status_code=status)
 
 
@@ -396,8 +401,12 @@ async def method_not_allowed(request: Request, error: StarletteHTTPException) ->
     error page to a browser, unchanged otherwise."""
     if error.status_code != 405:
         if "text/html" in request.headers.get("accept", ""):
-            message = "There is no page at this address." if error.status_code == 404 else ""
-            return error_response(request, error.status_code, message or str(error.detail))
+            if error.status_code == 404:
+                ui = ui_for(request)
+                return error_response(
+                    request, 404, ui("error_no_page"), True, ui("error_not_found")
+                )
+            return error_response(request, error.status_code, str(error.detail))
         return await http_exception_handler(request, error)
     methods = set()
     for route in request.app.router.routes:

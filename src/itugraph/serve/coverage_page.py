@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from ..coverage import Contributor, Coverage, Dimension, contributors, coverage, dimensions
 from ..reports import COVERAGE_KINDS, coverage_matrix, render_coverage
 from .caching import CachedAnswer
-from .i18n import ui_for
+from .i18n import UI, ui_for
 from .site import Site
 
 #: The downloads offered under the table: the report's own renderings (itugraph report coverage).
@@ -90,6 +91,46 @@ def grouped(found: list[Contributor]) -> list[Group]:
     ]
 
 
+def units(dimension: Dimension, ui: UI) -> tuple[str, str]:
+    """What a cell counts, in the page's language: plural and singular."""
+    if dimension.counts_all_items:
+        return ui("cov_items"), ui("cov_item")
+    return ui("cov_initiatives"), ui("cov_initiative")
+
+
+def english(text: str, ui: UI) -> Markup:
+    """A name from the data (in English) as HTML, marked lang="en" on a page in another
+    language."""
+    if ui.lang == "en":
+        return Markup.escape(text)
+    return Markup('<span lang="en">{}</span>').format(text)
+
+
+def empty_regions(table: Coverage, ui: UI, unit: str) -> Markup:
+    """One sentence naming the all-zero columns (Coverage.empty_regions_note, in the page's
+    language), or nothing."""
+    empty = [r.code for r in table.empty_regions]
+    if not empty:
+        return Markup()
+    names = empty[0] if len(empty) == 1 else ui("cov_comma").join(empty[:-1])
+    if len(empty) > 1:
+        names += ui("cov_and") + empty[-1]
+    key = "cov_empty_region" if len(empty) == 1 else "cov_empty_regions"
+    target = english(table.dimension.label, ui)
+    return ui.markup(key, target=target, unit=unit, regions=names)
+
+
+def empty_targets(table: Coverage, ui: UI, unit: str) -> Markup:
+    """One sentence naming the all-zero rows (Coverage.empty_targets_note, in the page's
+    language), or nothing."""
+    if not table.empty_targets:
+        return Markup()
+    labels = [english(t.label, ui) for t in table.empty_targets]
+    return ui.markup(
+        "cov_empty_targets", unit=unit, targets=Markup.escape(ui("cov_semicolon")).join(labels)
+    )
+
+
 def add_coverage_pages(
     app: FastAPI, site: Site, templates: Jinja2Templates, error_response
 ) -> None:
@@ -155,18 +196,25 @@ def add_coverage_pages(
 
     def context(request: Request, table: Coverage, row, column, found) -> dict:
         peak = table.peak
+        ui = ui_for(request)
+        unit, unit_one = units(table.dimension, ui)
         rows = []
         for target, counts in table.rows():
             cells = []
             for region, count in counts:
                 background, text = shade(count, peak)
-                noun = table.dimension.unit_one if count == 1 else table.dimension.unit
+                names = {"region": region.code, "target": target.label}
+                title = (
+                    ui("cov_cell_title", n=count, unit=unit_one if count == 1 else unit, **names)
+                    if count
+                    else ui("cov_cell_none", unit=unit, **names)
+                )
                 cells.append(
                     {
                         "region": region,
                         "count": count,
                         "style": f"background:{background};color:{text}",
-                        "title": f"{region.code} · {target.label}: {count or 'no'} {noun}",
+                        "title": title,
                         "href": link(table.dimension.key, target.key, region.code)
                         if count
                         else None,
@@ -175,7 +223,11 @@ def add_coverage_pages(
                 )
             rows.append({"target": target, "href": site.local(target.iri), "cells": cells})
         return {
-            "ui": ui_for(request),
+            "ui": ui,
+            "unit": unit,
+            "unit_one": unit_one,
+            "empty_regions": empty_regions(table, ui, unit),
+            "empty_targets": empty_targets(table, ui, unit),
             "table": table,
             "dimension": table.dimension,
             "rows": rows,

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup, escape
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 from starlette.types import Scope
@@ -81,6 +82,16 @@ class UI:
         texts = catalogue()[key]
         text = texts.get(self.lang) or texts[DEFAULT]
         return text.format(**values) if values else text
+
+    def markup(self, key: str, **values: Any) -> Markup:
+        """A message as HTML, for a message whose values are elements (a name marked with its
+        language, a ``<code>``): its text escaped, values escaped unless they are Markup."""
+        texts = catalogue()[key]
+        return Markup(escape(texts.get(self.lang) or texts[DEFAULT])).format(**values)
+
+    def has(self, key: str) -> bool:
+        """Whether the catalogue has a message ``key``."""
+        return key in catalogue()
 
     @property
     def languages(self) -> list[dict[str, Any]]:

@@ -157,7 +157,8 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
 
     @app.get("/editor", response_class=HTMLResponse, include_in_schema=False)
     async def editor(request: Request) -> Response:
-        return templates.TemplateResponse(request, "editor.html", editor_context(site))
+        context = {"ui": ui_for(request), **editor_context(site)}
+        return templates.TemplateResponse(request, "editor.html", context)
 
 
 def not_acceptable() -> Response:

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from rdflib import Graph
 
 from ..namespaces import RDF, RDFS, XSD, bind_prefixes
@@ -32,7 +33,7 @@ from .caching import CachedAnswer
 from .engine import QueryRejected, run
 from .i18n import COOKIE as LANG
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import language_of
+from .i18n import UI, language_of, ui_for
 from .site import Site
 
 #: Rows per page: the JSON API's default ``limit``, so a page and its downloads agree.
@@ -128,7 +129,8 @@ def add_query_pages(
             if isinstance(quad.object, ox.NamedNode)
         ]
 
-    def field(parameter: Parameter, given: str | None, language: str) -> dict[str, Any]:
+    def field(parameter: Parameter, given: str | None, ui: UI) -> dict[str, Any]:
+        language = ui.lang
         required = parameter.required and parameter.default is None
         value = given if given is not None else (parameter.default or "")
         options = None
@@ -144,10 +146,14 @@ def add_query_pages(
             options = [(code, code) for code in languages]
         empty = None
         if options is not None and (required or parameter.default is None):
-            empty = f"— choose a {_words(parameter.name)} —" if required else "— any —"
+            empty = (
+                ui("query_choose", name=_word_text(parameter.name, ui))
+                if required
+                else ui("query_any")
+            )
         return {
             "name": parameter.name,
-            "label": _words(parameter.name).capitalize(),
+            "label": _word(parameter.name, ui, capital=True),
             "description": parameter.description,
             "type": parameter.type,
             "required": required,
@@ -169,28 +175,31 @@ def add_query_pages(
     async def queries_index(request: Request) -> Response:
         language = language_of(request.scope)
         asked = request.query_params.get(LANG)
+        ui = ui_for(request)
 
         async def build() -> CachedAnswer:
             suffix = f"?{urlencode({LANG: language})}" if asked == language else ""
             groups = [
                 {
-                    "heading": heading,
+                    "heading": _heading(key, names, ui),
                     "queries": [
                         {
                             "name": q.name,
                             "title": q.title,
                             "question": q.question,
                             "href": f"/queries/{q.name}{suffix}",
-                            "needs": [_words(p.name) for p in _needs(q)],
-                            "narrows": [_words(p.name) for p in q.parameters if p not in _needs(q)],
+                            "needs": _list([_word(p.name, ui) for p in _needs(q)], ui),
+                            "narrows": _list(
+                                [_word(p.name, ui) for p in q.parameters if p not in _needs(q)], ui
+                            ),
                         }
                         for q in members
                     ],
                 }
-                for heading, members in _groups(site.queries.values())
+                for key, names, members in _groups(site.queries.values())
             ]
             page = templates.TemplateResponse(
-                request, "queries.html", {"groups": groups, "lang": language}
+                request, "queries.html", {"groups": groups, "lang": language, "ui": ui}
             )
             return CachedAnswer(bytes(page.body), "text/html")
 
@@ -200,9 +209,8 @@ def add_query_pages(
     async def query_page(request: Request, name: str) -> Response:
         canned = site.queries.get(name)
         if canned is None:
-            return error_response(
-                request, 404, f"No canned question is called {name!r}; see /queries for them all."
-            )
+            message = ui_for(request)("query_unknown", name=repr(name))
+            return error_response(request, 404, message, True)
         language = language_of(request.scope)
         items = tuple(sorted(request.query_params.multi_items()))
         return await site.cache.answer(
@@ -212,24 +220,29 @@ def add_query_pages(
     async def answer_page(
         request: Request, canned: CannedQuery, language: str
     ) -> CachedAnswer | Response:
-        problems: list[str] = []
+        ui = ui_for(request)
+        problems: list[Markup] = []
         given: dict[str, str] = {}
         for key in dict.fromkeys(request.query_params.keys()):
             values = request.query_params.getlist(key)
             if len(values) > 1:
-                problems.append(f"give one value for {key!r}, not {len(values)}")
+                problems.append(escape(ui("query_one_value", name=repr(key), n=len(values))))
             given[key] = values[-1]
         # The page's language is the site's (i18n: ?lang=, else the cookie); a ?lang= that
         # chose it is kept in the page's links.
         spoken = [(LANG, language)] if given.pop(LANG, None) == language else []
-        limit = _whole(given.pop("limit", ""), PAGE_SIZE, 1, MAX_PAGE_SIZE, "limit", problems)
-        offset = _whole(given.pop("offset", ""), 0, 0, None, "offset", problems)
+        limit = _whole(given.pop("limit", ""), PAGE_SIZE, 1, MAX_PAGE_SIZE, "limit", problems, ui)
+        offset = _whole(given.pop("offset", ""), 0, 0, None, "offset", problems, ui)
         names = [p.name for p in canned.parameters]
         unknown = sorted(set(given) - set(names))
         if unknown:
             problems.append(
-                f"{canned.title!r} has no parameter {unknown[0]!r}; "
-                f"its parameters: {', '.join(names) or 'none'}"
+                ui.markup(
+                    "query_no_parameter",
+                    title=_english(repr(canned.title), ui),
+                    name=repr(unknown[0]),
+                    names=", ".join(names) or ui("query_no_parameters"),
+                )
             )
         values = {key: value for key, value in given.items() if key in names and value.strip()}
         invalid: dict[str, str] = {}
@@ -241,7 +254,7 @@ def add_query_pages(
             try:
                 parameter.parse(values[parameter.name], site.regions)
             except ParameterError as error:
-                invalid[parameter.name] = str(error)
+                invalid[parameter.name] = _english(str(error), ui)
         missing = [p for p in _needs(canned) if p.name not in values]
 
         # The question's parameters in the header's order, then paging and language: the
@@ -252,10 +265,11 @@ def add_query_pages(
         context: dict[str, Any] = {
             "query": canned,
             "fields": [
-                {**field(p, values.get(p.name), language), "error": invalid.get(p.name)}
+                {**field(p, values.get(p.name), ui), "error": invalid.get(p.name)}
                 for p in canned.parameters
             ],
             "lang": language,
+            "ui": ui,
             "index": "/queries" + (f"?{urlencode(spoken)}" if spoken else ""),
             "hidden": [*spoken, *paging],
             "answered": False,
@@ -269,18 +283,21 @@ def add_query_pages(
         if problems or invalid:
             return render(400, errors=[*problems, *invalid.values()])
         if missing:
-            page = render(missing=[_words(p.name) for p in missing])
+            page = render(
+                missing=_list([_word(p.name, ui) for p in missing], ui, "query_missing_and"),
+                missing_key="query_missing_one" if len(missing) == 1 else "query_missing_many",
+            )
             return CachedAnswer(bytes(page.body), "text/html")
         try:
             text = with_values(canned.text, canned.bindings(values, site.regions))
         except QueryError as error:
-            return render(400, errors=[str(error)])
+            return render(400, errors=[_english(str(error), ui)])
         try:
             answer = await run(
                 site.pool, text, site.settings.limits, "json", None, offset, max_rows=limit
             )
         except QueryRejected as rejected:
-            return render(rejected.status, errors=[rejected.message])
+            return render(rejected.status, errors=[_english(rejected.message, ui)])
         results = json.loads(answer.body)
         variables = results.get("head", {}).get("vars", [])
         rows = [
@@ -312,8 +329,8 @@ def add_query_pages(
             downloads=[
                 ("CSV", f"{api}?{urlencode([*api_pairs, ('format', 'csv')])}", "csv"),
                 ("JSON", api + (f"?{urlencode(api_pairs)}" if api_pairs else ""), "json"),
-                ("SPARQL results (JSON)", sparql("json"), "srj"),
-                ("SPARQL results (XML)", sparql("xml"), "srx"),
+                (ui("query_results_json"), sparql("json"), "srj"),
+                (ui("query_results_xml"), sparql("xml"), "srx"),
             ],
             editor=f"/editor?query={quote(text, safe='')}",
             permalink=page_url(canned.name, [*own, *at]),
@@ -322,14 +339,20 @@ def add_query_pages(
 
 
 def _whole(
-    text: str, default: int, low: int, high: int | None, name: str, problems: list[str]
+    text: str,
+    default: int,
+    low: int,
+    high: int | None,
+    name: str,
+    problems: list[Markup],
+    ui: UI,
 ) -> int:
     """A whole number from the query string within [low, high], or the default, noting errors."""
     if not text.strip():
         return default
     if not re.fullmatch(r"\d+", text.strip()) or int(text) < low or (high and int(text) > high):
-        bound = f"from {low} to {high}" if high else f"of at least {low}"
-        problems.append(f"{name} must be a whole number {bound}; got {text!r}")
+        key = "query_whole_range" if high else "query_whole_least"
+        problems.append(escape(ui(key, name=name, low=low, high=high, given=repr(text))))
         return default
     return int(text)
 
@@ -343,9 +366,10 @@ def _needs(query: CannedQuery) -> list[Parameter]:
     return [p for p in query.parameters if p.required and p.default is None]
 
 
-def _groups(queries) -> list[tuple[str, list[CannedQuery]]]:
+def _groups(queries) -> list[tuple[str, list[str], list[CannedQuery]]]:
     """The questions grouped by what they ask of the reader: nothing (overviews), optional
-    filters, or one thing (a region, an entity, a text) that they are about."""
+    filters, or one thing (a region, an entity, a text) that they are about. A group is its
+    heading's message key, the parameters its heading names, and its questions."""
     groups: dict[str, list[CannedQuery]] = {}
     by_type: dict[str, list[CannedQuery]] = {}
     for query in queries:
@@ -353,22 +377,59 @@ def _groups(queries) -> list[tuple[str, list[CannedQuery]]]:
         if needs:
             by_type.setdefault(needs[0].type, []).append(query)
         elif query.parameters:
-            groups.setdefault("Lists you can narrow down", []).append(query)
+            groups.setdefault("queries_narrow", []).append(query)
         else:
-            groups.setdefault("Overviews", []).append(query)
-    ordered = [(h, groups[h]) for h in ("Overviews", "Lists you can narrow down") if h in groups]
+            groups.setdefault("queries_overviews", []).append(query)
+    ordered: list[tuple[str, list[str], list[CannedQuery]]] = [
+        (key, [], groups[key]) for key in ("queries_overviews", "queries_narrow") if key in groups
+    ]
     # The region first (the most asked-for), text search last.
     order = {"region": 0, "string": 2}
     for kind, members in sorted(by_type.items(), key=lambda item: (order.get(item[0], 1), item[0])):
         if kind == "string":
-            heading = "Searching the text"
+            ordered.append(("queries_text", [], members))
         else:
-            names = sorted({_words(_needs(q)[0].name) for q in members})
-            heading = "About one " + (
-                names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-            )
-        ordered.append((heading, members))
-    return [(h, sorted(m, key=lambda q: q.title.casefold())) for h, m in ordered]
+            ordered.append(("queries_about", sorted({_needs(q)[0].name for q in members}), members))
+    return [(k, n, sorted(m, key=lambda q: q.title.casefold())) for k, n, m in ordered]
+
+
+def _heading(key: str, names: list[str], ui: UI) -> Markup:
+    """A group's heading: "About one region", "About one entity or initiative"…"""
+    words = [_word(name, ui) for name in names]
+    if len(words) > 1:
+        words = [_list(words[:-1], ui), words[-1]]
+    return ui.markup(key, names=Markup(escape(ui("queries_or"))).join(words))
+
+
+def _word_text(name: str, ui: UI) -> str:
+    """A parameter as a word in the page's language (``param_*`` of the catalogue), else as
+    the words of its name."""
+    key = f"param_{name}"
+    return ui(key) if ui.has(key) else _words(name)
+
+
+def _word(name: str, ui: UI, capital: bool = False) -> Markup:
+    """A parameter as a word, as HTML: marked lang="en" where the catalogue has no word for
+    it and the page is in another language."""
+    text = _word_text(name, ui)
+    if capital:
+        text = text[:1].upper() + text[1:]
+    if ui.has(f"param_{name}"):
+        return Markup(escape(text))
+    return _english(text, ui)
+
+
+def _english(text: str, ui: UI) -> Markup:
+    """English text (from the data, an engine's message) as HTML: marked lang="en" on a page
+    in another language."""
+    if ui.lang == DEFAULT_LANGUAGE:
+        return Markup(escape(text))
+    return Markup('<span lang="en">{}</span>').format(text)
+
+
+def _list(items: list[Markup], ui: UI, joiner: str = "queries_comma") -> Markup:
+    """Items joined as the page's language writes a list."""
+    return Markup(escape(ui(joiner))).join(items)
 
 
 def _languages(site: Site) -> tuple[str, ...]:

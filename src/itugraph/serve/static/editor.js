@@ -159,6 +159,8 @@
     corsProxy: undefined,
     copyEndpointOnNewTab: false,
     endpointInfo,
+    // The tab menu (right click on a tab) goes in the page, not into the tablist (see below).
+    contextMenuContainer: document.body,
     endpointCatalogueOptions: { getData: () => [{ endpoint }] },
     requestConfig: {
       endpoint,
@@ -181,6 +183,34 @@
     },
     yasr: { prefixes: config.prefixes },
   });
+  // ---- the tab bar: a tablist that owns its tabs and nothing else ----
+  // YASGUI draws its "+" (a button adding a tab) inside its role=tablist, which may own tabs
+  // alone (axe: aria-required-children), and its arrow keys then step onto "+" as onto a tab.
+  // The "+" moves out, to a box beside the tablist in one row: it shows where it did, Tab
+  // reaches it after the tabs, Enter adds a tab, and the arrow keys go round the tabs only.
+  // The box has no role; it keeps YASGUI's class tabsList for YASGUI's own style of the "+"
+  // (.yasgui .tabsList .addTab). YASGUI draws the list once (new tabs go in as children of it,
+  // before its "+" if it has one there, else at the end: so it is told it has none).
+  function tidyTabBar() {
+    const tabs = yasgui.tabElements;
+    const list = tabs._tabsListEl;
+    const add = tabs.addTabEl;
+    if (!list || !add || !list.contains(add)) return;
+    const bar = document.createElement("div");
+    bar.className = "tabBar";
+    bar.style.display = "flex";
+    const box = document.createElement("div");
+    box.className = "tabsList addTabBox";
+    list.replaceWith(bar);
+    bar.append(list, box);
+    box.append(add);
+    tabs.addTabEl = null;
+  }
+  tidyTabBar();
+  // The names of the tabs not shown are #888 on white (3.5:1, axe: color-contrast): darker, 5.7:1.
+  const tabStyle = document.createElement("style");
+  tabStyle.textContent = ".yasgui .tabsList .tab a{color:#666}";
+  document.body.append(tabStyle); // after YASGUI's stylesheet, which the page links in its body
   // Tabs kept in this browser from an earlier visit query this endpoint too.
   for (const tab of Object.values(yasgui._tabs)) {
     if (tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
