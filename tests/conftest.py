@@ -168,6 +168,41 @@ def live_server(folder: Path, *options: str):
         stop_process(process)
 
 
+#: Chromium for the browser tests (.ci/run installs it), and how they start it.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
+    port = free_port()
+    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    folder = tmp_path_factory.mktemp("serve")
+    process = start_process(command, f"{url}/api/queries", folder, "itugraph serve", seconds=180)
+    yield url
+    stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium driven by Playwright, for the module's pages."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(scope="session")
 def graph() -> Dataset:
     """The shipped graph: ontology, reference vocabularies and every source's data."""

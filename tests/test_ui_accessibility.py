@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -20,8 +19,6 @@ from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 import httpx
 import pytest
 from PIL import Image
-
-from .conftest import free_port, start_process, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENS = ROOT / "test-output" / "screens"
@@ -82,38 +79,6 @@ pytestmark = [
     pytest.mark.server,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
-    port = free_port()
-    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    folder = tmp_path_factory.mktemp("serve-accessibility")
-    process = start_process(command, f"{url}/api/queries", folder, "itugraph serve", seconds=180)
-    yield url
-    stop_process(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 class Links(HTMLParser):

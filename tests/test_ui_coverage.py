@@ -10,7 +10,6 @@ import csv
 import io
 import re
 import shutil
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
@@ -27,7 +26,7 @@ from itugraph.reports import COVERAGE_KINDS, coverage_matrix
 from itugraph.serve import ServerSettings
 from itugraph.store import open_store
 
-from .conftest import free_port, serving, start_process, stop_process
+from .conftest import serving
 
 ID = "https://w3id.org/itugraph/id/"
 DEF = "https://w3id.org/itugraph/def#"
@@ -567,18 +566,6 @@ def test_the_notebook_function_agrees_on_both_engines(store, graph):
 
 
 # -- in a browser ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
-    port = free_port()
-    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    folder = tmp_path_factory.mktemp("serve-coverage")
-    process = start_process(command, f"{url}/coverage", folder, "itugraph serve", seconds=180)
-    yield url
-    stop_process(process)
 
 
 @pytest.mark.server

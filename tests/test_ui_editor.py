@@ -8,7 +8,6 @@ import html
 import json
 import re
 import shutil
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -19,7 +18,7 @@ from itugraph.namespaces import BASE
 from itugraph.queries import catalogue
 from itugraph.store import PREFIXES
 
-from .conftest import free_port, start_process, stop_process
+from .conftest import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -28,18 +27,6 @@ ITU = PREFIXES["itu"]
 ROWS = ".yasr table.dataTable tbody tr"
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
-    port = free_port()
-    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    folder = tmp_path_factory.mktemp("serve-editor")
-    process = start_process(command, f"{url}/api/queries", folder, "itugraph serve", seconds=180)
-    yield url
-    stop_process(process)
 
 
 def editor_config(server: str) -> dict:
@@ -94,17 +81,7 @@ def test_parameters_are_shown_not_silently_bound(server):
 
 
 def launch(playwright):
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    )
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def new_page(browser, server: str, width: int):

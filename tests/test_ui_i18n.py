@@ -5,24 +5,13 @@ to test-output/ (home, home-zh, region-zh, initiative-zh at 1280 wide, home-phon
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import free_port, start_process, stop_process
-
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RESOLUTION = "WTDC Resolution 37"
 DOCUMENT = "BDT initiatives to enhance and strengthen the Regional Presence"
 DTC_INITIATIVE = "Digital Transformation Centres Initiative"
@@ -37,28 +26,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
-    port = free_port()
-    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    folder = tmp_path_factory.mktemp("serve-ui")
-    process = start_process(command, f"{url}/api/queries", folder, "itugraph serve", seconds=180)
-    yield url
-    stop_process(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def heading(page) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -19,7 +18,7 @@ from itugraph.namespaces import RDFS, SKOS
 from itugraph.queries import catalogue
 from itugraph.serve import ServerSettings
 
-from .conftest import free_port, serving, start_process, stop_process
+from .conftest import serving
 
 ID = "https://w3id.org/itugraph/id/"
 QUERIES = catalogue()
@@ -541,18 +540,6 @@ def test_answer_pages_are_cached_and_validated(client):
 
 
 # -- in a browser ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real command, `itugraph serve`, on a free loopback port; stopped after the module."""
-    port = free_port()
-    command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    folder = tmp_path_factory.mktemp("serve-queries")
-    process = start_process(command, f"{url}/queries", folder, "itugraph serve", seconds=180)
-    yield url
-    stop_process(process)
 
 
 @pytest.mark.server
