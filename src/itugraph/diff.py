@@ -80,7 +80,7 @@ from .graph import DataFileError, iter_named_graphs, load_graph
 from .labels import Labels, natural_key
 from .namespaces import ID, PROV, RDF, bind_prefixes
 from .project import Project, ProjectError, find_project_root, locate, relative_path
-from .store import PREFIXES, GraphStore, OxigraphStore, RdflibStore
+from .store import PREFIXES, GraphStore, OxigraphStore, RdflibStore, to_oxigraph_term
 
 #: How a git revision is written as a version: ``git:REV``.
 GIT_PREFIX = "git:"
@@ -300,21 +300,7 @@ def _dataset_quads(dataset: Dataset) -> Iterator[ox.Quad]:
             continue
         graph = ox.NamedNode(str(named.identifier))
         for s, p, o in named:
-            yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph)
-
-
-def _to_ox(term: Node) -> Term:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is None:
-            return ox.Literal(str(term))
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    raise DiffError(f"cannot compare the term {term!r}")
+            yield ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), graph)
 
 
 def _to_rdflib(term: Term) -> Node:
@@ -347,7 +333,8 @@ def canonical(quads: Iterable[ox.Quad]) -> frozenset[ox.Quad]:
         for q in members:
             graph.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
         result.update(
-            ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), name) for s, p, o in to_canonical_graph(graph)
+            ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), name)
+            for s, p, o in to_canonical_graph(graph)
         )
     return frozenset(result)
 

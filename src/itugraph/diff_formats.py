@@ -167,6 +167,17 @@ def property_line(changes: Changes, change: PropertyChange) -> str:
     return f"{name}: removed {_values(changes, change.old)}"
 
 
+def _move_cells(changes, move) -> tuple[str, ...]:
+    """A moved statement's row: entity, property, value, the graphs it left and joined."""
+    return (
+        changes.text(move.subject),
+        changes.label(move.predicate.value),
+        changes.text(move.object),
+        _graphs(changes, move.from_graphs),
+        _graphs(changes, move.to_graphs),
+    )
+
+
 def _graphs(changes: Changes, graphs: tuple[str, ...]) -> str:
     return ", ".join(changes.graph_label(g) for g in graphs) or "—"
 
@@ -215,13 +226,7 @@ def as_markdown(changes: Changes) -> str:
             "|---|---|---|---|---|",
         ]
         for move in changes.moved:
-            cells = (
-                changes.text(move.subject),
-                changes.label(move.predicate.value),
-                changes.text(move.object),
-                _graphs(changes, move.from_graphs),
-                _graphs(changes, move.to_graphs),
-            )
+            cells = _move_cells(changes, move)
             lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
     if changes.graphs:
         lines += [
@@ -302,13 +307,7 @@ def as_html(changes: Changes) -> str:
             "<table><tr><th>entity</th><th>property</th><th>value</th><th>from</th><th>to</th></tr>",
         ]
         for move in changes.moved:
-            cells = (
-                changes.text(move.subject),
-                changes.label(move.predicate.value),
-                changes.text(move.object),
-                _graphs(changes, move.from_graphs),
-                _graphs(changes, move.to_graphs),
-            )
+            cells = _move_cells(changes, move)
             body.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
         body.append("</table>")
     if changes.graphs:

@@ -64,7 +64,7 @@ from .graph import (
 from .namespaces import OWL, RDF, RDFS, SH, bind_prefixes
 from .project import Project, as_project
 from .serialization import write_atomic
-from .store import OxigraphStore, load_oxigraph, to_rdflib_term
+from .store import OxigraphStore, load_oxigraph, to_oxigraph_term, to_rdflib_term
 from .validation import (
     DEFAULT_ENGINE,
     ValidationReport,
@@ -920,7 +920,12 @@ def literal_forms(graphs: Iterable[tuple[str, Graph]], store: ox.Store) -> dict[
             if isinstance(s, BNode):
                 exact = False
                 continue
-            stored = next(store.quads_for_pattern(_ox(s), _ox(p), _ox(o), graph_name), None)
+            stored = next(
+                store.quads_for_pattern(
+                    to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), graph_name
+                ),
+                None,
+            )
             if stored is None:
                 exact = False
                 continue
@@ -944,20 +949,6 @@ def _may_be_rewritten(literal: Literal) -> bool:
 
 def _literal_key(literal: Node) -> tuple:
     return (str(literal), getattr(literal, "language", None), getattr(literal, "datatype", None))
-
-
-def _ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert {term!r}")
 
 
 def _n3s(terms: Iterable[Node]) -> list[str]:

@@ -68,6 +68,21 @@ def to_rdflib_term(term: object) -> Node | None:
     raise TypeError(f"cannot convert {term!r}")
 
 
+def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term to pyoxigraph's (the lexical form kept as it is)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is None:
+            return ox.Literal(str(term))
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    raise TypeError(f"cannot convert {term!r}")
+
+
 def oxigraph_query(
     store: ox.Store, text: str, bindings: Mapping[str, Node] | None = None
 ) -> Result:
