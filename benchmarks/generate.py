@@ -10,7 +10,8 @@ IRIs of everything a report *adds* rewritten so that the copy is a disjoint, iso
   documents) becomes ``{kind}/{slug}-x{c}``;
 * initiative ``initiative/{cycle}/{REG}{n}`` becomes ``initiative/{cycle}/{REG}{n + 100c}`` (its
   ``itu:code`` literal too, as the shapes require), so expected results
-  ``…/{REG}{n + 100c}/result/{m}`` keep their numbers; priorities ``priority/{cycle}/{REG}/{n}``
+  ``…/{REG}{n + 100c}/result/{m}`` keep their numbers and texts become
+  ``…/{REG}{n + 100c}/text/{slug}-x{c}``; priorities ``priority/{cycle}/{REG}/{n}``
   become ``…/{n + 100c}``.
 
 What every report shares stays as it is and is restated by each copy: the ``data/reference``
@@ -78,7 +79,7 @@ def document_files(data_dir: Path) -> dict[str, list[Path]]:
     by_slug: dict[str, list[Path]] = {}
     for path in sorted(data_dir.rglob("*.ttl")):
         top = path.relative_to(data_dir).parts[0]
-        if top == "reference":
+        if top in ("reference", "curation.ttl", "curation"):  # not a document (graph/curation)
             continue
         by_slug.setdefault(top.removesuffix(".ttl"), []).append(path)
     return by_slug
@@ -127,6 +128,8 @@ class Replicator:
         path = term[len(ID) :]
         if match := _INITIATIVE.match(path):
             cycle, region, number, rest = match.groups()
+            if rest and rest.startswith("/text/"):  # a text is named by its document's slug
+                rest = f"{rest}-x{copy}"
             return URIRef(f"{ID}initiative/{cycle}/{region}{_renumber(number, copy)}{rest or ''}")
         if match := _PRIORITY.match(path):
             cycle, region, number = match.groups()
@@ -158,10 +161,18 @@ def _renumber(number: str, copy: int) -> int:
     return int(number) + 100 * copy
 
 
+def curation_files(data_dir: Path) -> list[Path]:
+    """The curators' statements (``data/curation.ttl``, graph/curation): kept once, not copied."""
+    return sorted(data_dir.glob("curation.ttl")) + sorted((data_dir / "curation").rglob("*.ttl"))
+
+
 def count_quads(data_dir: Path) -> tuple[int, int, int]:
-    """Quads of ontology + reference, of the documents (+2 provenance each), and documents."""
+    """Quads of ontology + reference + curation (+2 provenance), of the documents (+2 provenance
+    each), and documents."""
     fixed = len(_parse(*sorted(resource_path("ontology").glob("*.ttl"))))
     fixed += len(_parse(*sorted((data_dir / "reference").rglob("*.ttl"))))
+    if curation := curation_files(data_dir):
+        fixed += len(_parse(*curation)) + 2
     by_slug = document_files(data_dir)
     unit = sum(len(_parse(*paths)) for paths in by_slug.values()) + 2 * len(by_slug)
     return fixed, unit, len(by_slug)
@@ -193,7 +204,7 @@ def generate(
     data_dir = data_dir or resource_path("data")
     by_slug = document_files(data_dir)
     inputs = [p for paths in by_slug.values() for p in paths]
-    inputs += sorted((data_dir / "reference").rglob("*.ttl"))
+    inputs += sorted((data_dir / "reference").rglob("*.ttl")) + curation_files(data_dir)
     inputs += sorted(resource_path("shapes").glob("*.ttl"))
     inputs += sorted(resource_path("ontology").glob("*.ttl"))
     fixed_quads, unit_quads, documents = count_quads(data_dir)
@@ -210,6 +221,10 @@ def generate(
         shutil.rmtree(out)
     out.mkdir(parents=True)
     shutil.copytree(data_dir / "reference", out / "reference")
+    for path in curation_files(data_dir):
+        target = out / path.relative_to(data_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
     for paths in by_slug.values():
         for path in paths:
             target = out / path.relative_to(data_dir)

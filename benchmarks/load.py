@@ -10,12 +10,15 @@ Each client keeps one connection open. The default client speaks HTTP/1.1 over a
 with little work per request, so that the load generator, which shares the machine's cores with
 the server, costs less than the server it measures; --client httpx uses httpx instead.
 --revalidate sends each path's ETag back in If-None-Match, so a caching server answers 304.
+--cpu PID also prints the CPU time per request of that process, of its child processes (the
+query workers of `itugraph serve`) and of the load generator itself, from /proc (Linux).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
 from collections import Counter
@@ -79,9 +82,40 @@ class RawConnection:
             await self.writer.wait_closed()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
 async def main(
-    base: str, total: int, concurrency: int, paths: list[str], client_kind: str, revalidate: bool
-) -> None:
+    base: str,
+    total: int,
+    concurrency: int,
+    paths: list[str],
+    client_kind: str,
+    revalidate: bool,
+    cpu: int | None = None,
+) -> float:
+    """Run the load and print what it measured; returns the requests per second."""
     latencies: dict[str, list[float]] = {path.split("?")[0]: [] for path in paths}
     statuses: Counter[int] = Counter()
     etags: dict[str, str] = {}
@@ -91,6 +125,10 @@ async def main(
                 answer = await session.get(base + path, headers={"accept": accept_for(path)})
                 etags[path] = answer.headers.get("etag", "")
     counter = iter(range(total))
+    if cpu is not None:
+        workers = children(cpu)
+        before = {pid: cpu_seconds(pid) for pid in [cpu, *workers]}
+        ours = os.times()
 
     async def client(get) -> None:
         for n in counter:
@@ -125,6 +163,15 @@ async def main(
         f"{total} requests, {concurrency} concurrent, {client_kind} client, {elapsed:.1f} s: "
         f"{total / elapsed:.0f} requests/s, errors {errors}, statuses {dict(statuses)}"
     )
+    if cpu is not None:
+        spent = {pid: cpu_seconds(pid) - start for pid, start in before.items()}
+        after = os.times()
+        load_cpu = after.user - ours.user + after.system - ours.system
+        print(
+            f"CPU per request: server {spent[cpu] / total * 1e6:.0f} µs, its "
+            f"{len(workers)} child processes {sum(spent[w] for w in workers) / total * 1e6:.0f}"
+            f" µs, load generator {load_cpu / total * 1e6:.0f} µs"
+        )
     print("| endpoint | requests | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     rows = [*latencies.items(), ("all", every)] if len(latencies) > 1 else latencies.items()
@@ -132,6 +179,7 @@ async def main(
         print(
             f"| {path} | {len(values)} | {statistics.median(values) * 1000:.1f} | {percentile(values, 0.99) * 1000:.1f} |"
         )
+    return total / elapsed
 
 
 if __name__ == "__main__":
@@ -152,6 +200,9 @@ if __name__ == "__main__":
     parser.add_argument(
         "--revalidate", action="store_true", help="send If-None-Match with each path's ETag"
     )
+    parser.add_argument(
+        "--cpu", type=int, metavar="PID", help="also print the CPU time per request of PID"
+    )
     arguments = parser.parse_args()
     asyncio.run(
         main(
@@ -161,5 +212,6 @@ if __name__ == "__main__":
             arguments.paths or PATHS,
             arguments.client,
             arguments.revalidate,
+            arguments.cpu,
         )
     )

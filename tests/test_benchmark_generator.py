@@ -51,7 +51,8 @@ def test_scale_maps_to_copies() -> None:
 def test_generated_folder_has_one_file_per_document_and_copy(generated) -> None:
     """Each copy of each source document is its own file, hence its own named graph."""
     out, manifest, dataset = generated
-    documents = sorted(p.stem for p in Path(out).glob("*.ttl"))
+    documents = sorted(p.stem for p in Path(out).glob("*.ttl") if p.stem != "curation")
+    assert (out / "curation.ttl").is_file(), "the curators' statements are kept once"
     assert len(documents) == manifest.documents == len(source_documents()) * COPIES
     graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert {str(GRAPH[slug]) for slug in documents} <= graphs

@@ -32,7 +32,8 @@ def values(graph, query: str) -> set:
 
 
 WTDC25_DRAFTS = """
-    ?i a itu:RegionalInitiative ; itu:cycle <https://w3id.org/itugraph/id/conference/WTDC-25> ; itu:status itu:draft ; itu:code ?code .
+    ?i a itu:RegionalInitiative ; itu:cycle <https://w3id.org/itugraph/id/conference/WTDC-25> ; itu:code ?code .
+    ?draft dcterms:isVersionOf ?i ; itu:status itu:draft .
 """
 
 
@@ -83,7 +84,10 @@ def test_ordinals_run_from_one_without_gaps(graph):
 def test_eur3_title_and_objective(graph):
     ((title, objective),) = rows(
         graph,
-        """SELECT ?t ?o WHERE { <https://w3id.org/itugraph/id/initiative/WTDC-25/EUR3> dcterms:title ?t ; itu:objective ?o .
+        """SELECT ?t ?o WHERE {
+           <https://w3id.org/itugraph/id/initiative/WTDC-25/EUR3/text/tdag-2025-rpm-coordination>
+               dcterms:isVersionOf <https://w3id.org/itugraph/id/initiative/WTDC-25/EUR3> ;
+               itu:status itu:draft ; dcterms:title ?t ; itu:objective ?o .
            FILTER (lang(?t) = "en") }""",
     )
     assert title == "Digital inclusion and skills development"
@@ -162,7 +166,8 @@ def test_initiatives_adopted_at_wtdc25_named_by_bdt(graph):
     codes = values(
         graph,
         """SELECT ?code WHERE { GRAPH <https://w3id.org/itugraph/graph/cwg-fhr-bdt-regional-presence> {
-           ?i a itu:RegionalInitiative ; itu:status itu:adopted ; itu:code ?code } }""",
+           ?i a itu:RegionalInitiative ; itu:code ?code .
+           ?text dcterms:isVersionOf ?i ; itu:status itu:adopted } }""",
     )
     assert codes == {
         "AFR2",
@@ -182,15 +187,18 @@ def test_initiatives_adopted_at_wtdc25_named_by_bdt(graph):
 def test_eur3_is_draft_in_tdag_and_adopted_in_bdt_report(graph):
     found = values(
         graph,
-        """SELECT ?g ?s WHERE { GRAPH ?g { <https://w3id.org/itugraph/id/initiative/WTDC-25/EUR3> itu:status ?s } }""",
+        """SELECT ?g ?text ?s WHERE { GRAPH ?g {
+           ?text dcterms:isVersionOf <https://w3id.org/itugraph/id/initiative/WTDC-25/EUR3> ; itu:status ?s } }""",
     )
     assert found == {
         (
             "https://w3id.org/itugraph/graph/tdag-2025-rpm-coordination",
+            "initiative/WTDC-25/EUR3/text/tdag-2025-rpm-coordination",
             "itu:draft",
         ),
         (
             "https://w3id.org/itugraph/graph/cwg-fhr-bdt-regional-presence",
+            "initiative/WTDC-25/EUR3/text/cwg-fhr-bdt-regional-presence",
             "itu:adopted",
         ),
     }
@@ -199,8 +207,9 @@ def test_eur3_is_draft_in_tdag_and_adopted_in_bdt_report(graph):
 def test_wtdc17_cis3_from_2020_report(graph):
     found = rows(
         graph,
-        """SELECT ?t ?c WHERE { <https://w3id.org/itugraph/id/initiative/WTDC-17/CIS3> dcterms:title ?t ; itu:cycle ?c ;
-           prov:wasDerivedFrom <https://w3id.org/itugraph/id/document/tsag-2020-regional-offices> }""",
+        """SELECT ?t ?c WHERE { <https://w3id.org/itugraph/id/initiative/WTDC-17/CIS3> itu:cycle ?c ;
+           prov:wasDerivedFrom <https://w3id.org/itugraph/id/document/tsag-2020-regional-offices> .
+           ?text dcterms:isVersionOf <https://w3id.org/itugraph/id/initiative/WTDC-17/CIS3> ; dcterms:title ?t }""",
     )
     assert found == [
         (

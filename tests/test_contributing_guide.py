@@ -139,5 +139,5 @@ def test_rehearsal_a_new_report_validates_and_passes_the_source_tests(rehearsal)
     report = rehearsal[2]
     assert report.returncode == 0, report.stdout + report.stderr
     assert "reformatted: data/rehearsal-report.ttl" in report.stdout
-    assert "in 8 graphs from ./data (./pyproject.toml [tool.itugraph])" in report.stderr
+    assert "in 9 graphs from ./data (./pyproject.toml [tool.itugraph])" in report.stderr
     assert re.search(r"=+ \d+ passed", report.stdout) and "failed" not in report.stdout

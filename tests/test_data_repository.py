@@ -83,7 +83,7 @@ def repository(tmp_path_factory) -> Path:
 def test_validate_reads_package_and_repository(repository: Path):
     result = itugraph("validate", cwd=repository)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "in 8 graphs from the itugraph package's data + ./data (./itugraph.toml)" in (
+    assert "in 9 graphs from the itugraph package's data + ./data (./itugraph.toml)" in (
         result.stderr
     )
 

@@ -121,7 +121,9 @@ def pick_edits(old: Path, new: Path) -> Edits:
     first entity of A with one English label, whose labels A alone states; E2 and E3 the first two statements that
     only A makes, about other entities, linking two entities with one English label each."""
     dataset = project_at(old)
-    files = sorted(p.relative_to(old) for p in (old / "data").glob("*.ttl"))
+    files = sorted(  # source documents' files: not data/curation.ttl (graph/curation)
+        p.relative_to(old) for p in (old / "data").glob("*.ttl") if p.stem != "curation"
+    )
     file_a, file_b = files[0], files[1]
     graph_a, graph_b = GRAPH[file_a.stem], GRAPH[file_b.stem]
     in_a = dataset.graph(graph_a)

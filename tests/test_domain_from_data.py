@@ -45,8 +45,12 @@ document:rehearsal-cycle a itu:SourceDocument ;
     dcterms:language "en" ;
     dcterms:date "2029"^^xsd:gYear .
 
-<https://w3id.org/itugraph/id/initiative/WTDC-29/OCE1> a itu:RegionalInitiative ;
+<https://w3id.org/itugraph/id/initiative/WTDC-29/OCE1/text/rehearsal-cycle> a itu:InitiativeText ;
+    dcterms:isVersionOf <https://w3id.org/itugraph/id/initiative/WTDC-29/OCE1> ;
     dcterms:title "Connecting the islands"@en ;
+    prov:wasDerivedFrom document:rehearsal-cycle .
+
+<https://w3id.org/itugraph/id/initiative/WTDC-29/OCE1> a itu:RegionalInitiative ;
     prov:wasDerivedFrom document:rehearsal-cycle ;
     itu:code "OCE1" ;
     itu:cycle <https://w3id.org/itugraph/id/conference/WTDC-29> ;

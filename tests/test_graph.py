@@ -44,7 +44,8 @@ def test_default_graph_is_the_union(graph):
 
 
 def test_every_data_file_maps_to_a_known_graph():
-    allowed = {GRAPH["ontology"], GRAPH["reference"]} | {GRAPH[s] for s in SOURCE_SLUGS}
+    allowed = {GRAPH["ontology"], GRAPH["reference"], GRAPH["curation"]}
+    allowed |= {GRAPH[s] for s in SOURCE_SLUGS}
     for source in source_files():
         assert source.graph in allowed, source.path
 

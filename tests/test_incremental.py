@@ -442,3 +442,25 @@ def test_focus_node_iris_are_saved(cache, reference_only_data: Path):
     entry = cache_dir() / input_key(source_files(reference_only_data))
     text = (entry / "validation.json").read_text(encoding="utf-8")
     assert '"focus_iri": "https://w3id.org/itugraph/id/office/ro-a"' in text
+
+
+def test_a_filter_exists_block_with_several_triples_of_one_subject_is_analysed():
+    """Regression: rdflib gives the triples of ``FILTER NOT EXISTS { ?t a C ; p $this }`` as one
+    flat run of six terms; the analysis unpacked it as a triple and crashed with a traceback
+    instead of naming the pattern it cannot follow ($this as object)."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql import prepareQuery
+
+    from itugraph.incremental import _triple_patterns
+
+    query = prepareQuery(
+        "SELECT $this WHERE { FILTER NOT EXISTS { ?t a <urn:x:C> ; <urn:x:p> $this . } }"
+    )
+    assert list(_triple_patterns(query.algebra, "shape")) == [
+        (
+            Variable("t"),
+            URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            URIRef("urn:x:C"),
+        ),
+        (Variable("t"), URIRef("urn:x:p"), Variable("this")),
+    ]

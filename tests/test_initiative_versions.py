@@ -1,6 +1,6 @@
 """WTDC-25's regional initiatives as drafted and as adopted (queries/initiatives-drafted-and-adopted.rq and
 `itugraph report versions`): every title and objective is the documents' own words, read here
-from data/sources/*.txt, and each initiative is changed, same, added or dropped as the documents
+from data/sources/*.txt, and each initiative is changed, same, adopted only or draft only as the documents
 make it."""
 
 from __future__ import annotations
@@ -33,32 +33,32 @@ COLUMNS = (
 #: The whole graph's answer (default cycle, every region): the 25 drafts of the RPM outcomes,
 #: the 11 adopted initiatives of the BDT document, nine of them in both.
 EXPECTED = {
-    ("AFR1", "dropped"),
+    ("AFR1", "draft only"),
     ("AFR2", "changed"),
-    ("AFR3", "dropped"),
+    ("AFR3", "draft only"),
     ("AFR4", "changed"),
-    ("AFR5", "dropped"),
-    ("AMS1", "dropped"),
+    ("AFR5", "draft only"),
+    ("AMS1", "draft only"),
     ("AMS2", "changed"),
     ("AMS3", "changed"),
-    ("AMS4", "dropped"),
-    ("AMS5", "dropped"),
-    ("ARB1", "added"),
-    ("ARB4", "added"),
-    ("ASP1", "dropped"),
+    ("AMS4", "draft only"),
+    ("AMS5", "draft only"),
+    ("ARB1", "adopted only"),
+    ("ARB4", "adopted only"),
+    ("ASP1", "draft only"),
     ("ASP2", "same"),
-    ("ASP3", "dropped"),
+    ("ASP3", "draft only"),
     ("ASP4", "changed"),
-    ("ASP5", "dropped"),
-    ("CIS1", "dropped"),
+    ("ASP5", "draft only"),
+    ("CIS1", "draft only"),
     ("CIS2", "changed"),
-    ("CIS3", "dropped"),
-    ("CIS4", "dropped"),
-    ("CIS5", "dropped"),
-    ("EUR1", "dropped"),
-    ("EUR2", "dropped"),
+    ("CIS3", "draft only"),
+    ("CIS4", "draft only"),
+    ("CIS5", "draft only"),
+    ("EUR1", "draft only"),
+    ("EUR2", "draft only"),
     ("EUR3", "same"),
-    ("EUR4", "dropped"),
+    ("EUR4", "draft only"),
     ("EUR5", "same"),
 }
 AFR4_DRAFTED = (
@@ -144,9 +144,9 @@ def test_each_row_is_the_documents_words(store):
         assert row["draftDocument"] == (f"{ID}document/{DRAFTS}" if draft else None), code
         assert row["adoptedDocument"] == (f"{ID}document/{ADOPTED}" if title else None), code
         change = (
-            "added"
+            "adopted only"
             if draft is None
-            else "dropped"
+            else "draft only"
             if title is None
             else "changed"
             if draft[0] != title
@@ -167,11 +167,11 @@ def test_afr4_is_changed_with_both_titles(store):
 
 def test_region_and_cycle_parameters(store):
     assert [(r["code"], r["change"]) for r in answer(store, region="AFR")] == [
-        ("AFR1", "dropped"),
+        ("AFR1", "draft only"),
         ("AFR2", "changed"),
-        ("AFR3", "dropped"),
+        ("AFR3", "draft only"),
         ("AFR4", "changed"),
-        ("AFR5", "dropped"),
+        ("AFR5", "draft only"),
     ]
     assert answer(store, region="ARB", cycle="conference/WTDC-25") == [
         {
@@ -183,7 +183,7 @@ def test_region_and_cycle_parameters(store):
             "adoptedObjective": None,
             "draftDocument": None,
             "adoptedDocument": f"{ID}document/{ADOPTED}",
-            "change": "added",
+            "change": "adopted only",
         }
         for code, title in [
             ("ARB1", "Universal meaningful connectivity for inclusive growth"),
@@ -207,7 +207,7 @@ def test_cli_report_for_africa_puts_each_title_in_its_column():
         "(WTDC-25) as drafted and as adopted\n"
     )
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
-    assert headings == ["Changed (2)", "Same (0)", "Added (0)", "Dropped (3)"]
+    assert headings == ["Changed (2)", "Same (0)", "Adopted only (0)", "Draft only (3)"]
     sections = dict(re.findall(r"^### (\w+)\n\n(.*?)(?=\n\n|\Z)", text, re.MULTILINE | re.DOTALL))
     assert list(sections) == ["AFR2", "AFR4", "AFR1", "AFR3", "AFR5"]
     afr4 = sections["AFR4"].splitlines()
@@ -246,8 +246,8 @@ def test_report_of_the_store_groups_europe(store):
     assert {change: [i.code for i in group] for change, group in report.groups().items()} == {
         "changed": [],
         "same": ["EUR3", "EUR5"],
-        "added": [],
-        "dropped": ["EUR1", "EUR2", "EUR4"],
+        "adopted only": [],
+        "draft only": ["EUR1", "EUR2", "EUR4"],
     }
     assert "| title | Digital innovation ecosystems | Digital innovation ecosystems |" in (
         versions_markdown(report)
@@ -264,10 +264,10 @@ def test_api_answers_the_same_rows(store):
     rows = [{c: row[c]["value"] if c in row else None for c in COLUMNS} for row in data["rows"]]
     assert rows == answer(store, region="AFR")
     assert [(r["code"], r["change"]) for r in rows] == [
-        ("AFR1", "dropped"),
+        ("AFR1", "draft only"),
         ("AFR2", "changed"),
-        ("AFR3", "dropped"),
+        ("AFR3", "draft only"),
         ("AFR4", "changed"),
-        ("AFR5", "dropped"),
+        ("AFR5", "draft only"),
     ]
     assert page.status_code == 200 and AFR4_ADOPTED in page.text

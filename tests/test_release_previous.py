@@ -236,9 +236,9 @@ def test_changes_json_holds_exactly_the_edits(versions, second):
     expected = expected_changes(versions)
     assert report["format"] == "itugraph-diff/1"
     assert report["old"] == {"source": "release 1.0.0", "statements": quads(versions.first),
-                             "graphs": 7}  # fmt: skip
+                             "graphs": 8}  # fmt: skip
     assert report["new"] == {"source": "release 1.1.0", "statements": quads(versions.first) + 3,
-                             "graphs": 7}  # fmt: skip
+                             "graphs": 8}  # fmt: skip
     assert quads(second) == quads(versions.first) + 3
     assert report["identical"] is False
     for key in ("summary", "classes", "moved", "graphs"):
@@ -257,8 +257,8 @@ def test_the_changes_are_itugraph_diff_of_the_two_releases(versions, second):
     markdown = (second / "changes.md").read_text()
     assert markdown.startswith(
         "# Changes to the graph\n\n| | source | statements | named graphs |\n|---|---|---:|---:|\n"
-        f"| old | release 1.0.0 | {quads(versions.first):,} | 7 |\n"
-        f"| new | release 1.1.0 | {quads(second):,} | 7 |\n\n"
+        f"| old | release 1.0.0 | {quads(versions.first):,} | 8 |\n"
+        f"| new | release 1.1.0 | {quads(second):,} | 8 |\n\n"
         "4 statements added and 1 removed: 1 entity added, 0 removed and 1 changed; "
         "0 statements moved between source documents.\n"
     )

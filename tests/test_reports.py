@@ -145,8 +145,8 @@ def test_cli_report_region_names_places_kinds_and_initiatives_by_their_labels():
     rows = [line for line in lines if line.startswith("| AFR")]
     assert [row.split(" — ")[0] for row in rows] == [f"| AFR{n}" for n in range(1, 6)]
     assert rows[1] == (
-        "| AFR2 — Developing an inclusive trustworthy AI ecosystem in Africa for socio-economic "
-        "development | adopted, draft | 13 |"
+        "| AFR2 — Developing an inclusive, trustworthy artificial intelligence ecosystem in Africa "
+        "for socio-economic development | adopted, draft | 13 |"
     )
     assert "### World Telecommunication Development Conference 2025 (WTDC-25)" in lines
     assert [

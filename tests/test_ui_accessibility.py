@@ -140,6 +140,8 @@ def pages(server) -> dict[str, str]:
             q["name"] for q in catalogue if not any(p["required"] for p in q["parameters"])
         )
         cells = [href for href, _ in links(client.get("/coverage").text) if "region=" in href]
+        result_page = client.get(local(first["result"][0]["s"])).text
+        passage = next(href for href, _ in links(result_page) if href.startswith("/sources/"))
     return {
         "home": "/",
         "search": "/search?" + urlencode({"q": region["label"]}),
@@ -152,6 +154,7 @@ def pages(server) -> dict[str, str]:
         "query": f"/queries/{question}",
         "coverage": "/coverage",
         "coverage-cell": urldefrag(cells[0]).url,
+        "source": urldefrag(passage).url,
         "editor": "/editor",
         "editor-answer": "/editor",  # its starting query run: YASR's table of results
         "editor-tabs": "/editor",  # a second tab added: the tablist still owns tabs alone

@@ -325,7 +325,14 @@ def test_pinned_cell_and_its_contributors(
         store,
         f"""SELECT ?item ?name ?title WHERE {{ {pattern}
           ?g prov:wasDerivedFrom/dcterms:title ?title .
-          {{ ?item rdfs:label ?n FILTER (lang(?n) = "en") }} UNION {{ ?item dcterms:title ?n }}
+          {{ ?item rdfs:label ?n FILTER (lang(?n) = "en") }}
+          UNION {{  # an initiative: the title of its text at the latest stage
+            ?v dcterms:isVersionOf ?item ; dcterms:title ?n ; itu:status/itu:stage ?stage .
+            FILTER NOT EXISTS {{
+              ?later dcterms:isVersionOf ?item ; itu:status/itu:stage ?laterStage .
+              FILTER (?laterStage > ?stage)
+            }}
+          }}
           OPTIONAL {{ ?item itu:code ?code }}
           BIND (COALESCE(CONCAT(?code, ": ", STR(?n)), STR(?n)) AS ?name)
         }}""",
@@ -422,12 +429,13 @@ def test_resolutions_name_the_empty_rows_not_regions(client, store):
     assert sorted(u["l"] for u in unlinked) == [
         "PP Resolution 135",
         "PP Resolution 157",
+        "PP Resolution 191",
         "WTDC Resolution 31",
     ]
     line = text_of(parse(text).find(".//p[@id='empty-targets']"))
     assert line == (
         "No document links contributing items of any region to "
-        "PP Resolution 135; PP Resolution 157; WTDC Resolution 31."
+        "PP Resolution 135; PP Resolution 157; PP Resolution 191; WTDC Resolution 31."
     )
 
 

@@ -129,8 +129,8 @@ def test_region_page_lists_initiatives_by_code_and_title(client):
     group = section(html, "<summary><span>regional initiative</span>", "</details>")
     assert Page(group).texts("/id/initiative/") == [
         f"AFR1 — {AFR1_TITLE}",
-        "AFR2 — Developing an inclusive trustworthy AI ecosystem in Africa for socio-economic "
-        "development",
+        "AFR2 — Developing an inclusive, trustworthy artificial intelligence ecosystem in Africa "
+        "for socio-economic development",
         "AFR3 — Building trust, safety and security in the use of telecommunications/ "
         "information and communication technology and Data protection and privacy",
         "AFR4 — Development of digital applications, micro, small and medium enterprises and "
@@ -161,7 +161,8 @@ def test_initiative_page_heading_has_the_code_and_the_objective_once(client):
     page = Page(html)
     assert page.h1 == "EUR3 — Digital inclusion and skills development"
     objective = "Objective of this initiative is to facilitate equitable access"
-    assert html.count(objective) == 1
+    passages = section(html, '<section class="passages"', "</section>")
+    assert html.count(objective) - passages.count(objective) == 1
     assert '<p class="kinds"><a href="/def/RegionalInitiative">regional initiative</a></p>' in html
 
 
@@ -196,7 +197,7 @@ def test_classes_and_properties_by_the_ontology_labels(client):
     page = Page(client.get("/id/office/ro-afr").text)
     assert page.texts("/def/") == [
         "regional office",
-        *["contributes to"] * 5,
+        *["contributes to"] * 3,
         "headed by",
         "located in",
         "partner",
@@ -212,7 +213,7 @@ def test_document_page_named_by_title_and_links_its_local_graph(client):
     )
     assert (
         '<a href="/graph/council-2024-regional-presence">Its statements: named graph '
-        "graph/council-2024-regional-presence, 1,334 triples</a>"
+        "graph/council-2024-regional-presence, 1,309 triples</a>"
     ) in html
     assert 'href="https://w3id.org/itugraph/graph/' not in html
 
@@ -251,11 +252,12 @@ def test_every_entity_page_shows_labels_where_the_data_has_them(client):
         row["s"]["value"]
         for row in sparql(
             client,
-            f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {NAMING} }} ?s ?p ?o "
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {NAMING} }} "
+            "{ ?s ?p ?o } UNION { ?version <http://purl.org/dc/terms/isVersionOf> ?s ; ?p ?o } "
             f'FILTER (STRSTARTS(STR(?s), "{ID}")) }}',
         )
     }
-    assert len(subjects) == 740 and len(labelled) == 740
+    assert len(subjects) > 700 and set(subjects) == labelled
     failures = []
     for subject in subjects:
         path = "/" + subject.removeprefix("https://w3id.org/itugraph/")
@@ -287,7 +289,7 @@ def test_named_graphs_have_local_pages(client):
             client, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
     }
-    assert len(sizes) == 8
+    assert len(sizes) == 9
     listing = client.get("/graph").text
     for graph, size in sizes.items():
         name = graph.removeprefix(GRAPH)
@@ -309,13 +311,19 @@ def test_named_graphs_have_local_pages(client):
 def test_a_graph_downloads_as_its_triples(client):
     from rdflib import Graph
 
+    (row,) = sparql(
+        client,
+        "SELECT (COUNT(*) AS ?n) WHERE "
+        f"{{ GRAPH <{GRAPH}tsag-2020-regional-offices> {{ ?s ?p ?o }} }}",
+    )
+    size = int(row["n"]["value"])
     turtle = client.get("/graph/tsag-2020-regional-offices", params={"format": "turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle")
-    assert len(Graph().parse(data=turtle.text, format="turtle")) == 463
+    assert len(Graph().parse(data=turtle.text, format="turtle")) == size > 400
     lines = client.get(
         "/graph/tsag-2020-regional-offices", headers={"accept": "application/n-triples"}
     ).text.splitlines()
-    assert len([line for line in lines if line.strip()]) == 463
+    assert len([line for line in lines if line.strip()]) == size
     assert client.get("/graph/no-such-report").status_code == 404
     assert client.get("/graph/examples").status_code == 200
 

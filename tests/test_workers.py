@@ -172,3 +172,23 @@ def _running(pid: int) -> bool:
             return stat.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_query_queued_behind_a_runaway_is_taken_back(pool):
+    """A request sent to a worker behind a query that turns out to be a runaway (the pool
+    queues requests on a busy worker whose query is young) is taken back and answered by
+    another worker, long before the runaway's timeout."""
+
+    async def race() -> tuple[float, object]:
+        runaway = asyncio.ensure_future(pool.answer(Request(COUNT_CUBE), 8))
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        answer = await pool.answer(Request(REGIONS, "csv"), 10)
+        waited = time.monotonic() - started
+        assert answer.body == b"n\r\n6\r\n"
+        assert not runaway.done()
+        return waited, (await asyncio.gather(runaway, return_exceptions=True))[0]
+
+    waited, outcome = asyncio.run(race())
+    assert waited < 5
+    assert isinstance(outcome, QueryFailed) and outcome.status == 503

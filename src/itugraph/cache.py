@@ -23,7 +23,7 @@ from .graph import SourceFile
 CACHE_ENV = "ITUGRAPH_CACHE_DIR"
 #: Entries kept after a build; older ones (from earlier versions of the data) are removed.
 KEEP_ENTRIES = 4
-_FORMAT = b"itugraph-store-cache 1"
+_FORMAT = b"itugraph-store-cache 2"  # 2: graph/curation attributed to itu:curators, no document
 
 
 class CacheError(OSError):

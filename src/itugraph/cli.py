@@ -442,6 +442,65 @@ def sparql_command(
     _emit(_run(query_text, {}, remote, guarded=allowed_services), fmt)
 
 
+@main.command("provenance")
+@click.argument("iri", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json: the passages as W3C Web Annotations (JSON-LD).",
+)
+@click.option(
+    "--coverage",
+    "whole",
+    is_flag=True,
+    help="Instead of one entity: how many entities and statements of the whole graph have a "
+    "passage, and the statements that have none.",
+)
+def provenance_command(iri: str | None, fmt: str, whole: bool) -> None:
+    """The passages of the source documents that state what the graph says of IRI: its names,
+    codes, titles, objectives and descriptions, found verbatim in the text of the document each
+    statement's named graph is derived from, with character offsets.
+
+    IRI is a full IRI or a path under https://w3id.org/itugraph/id/.
+
+    \b
+    Examples:
+      itugraph provenance initiative/WTDC-25/AFR4
+      itugraph provenance https://w3id.org/itugraph/id/office/ro-afr --format json
+      itugraph provenance --coverage
+    """
+    import json
+
+    from .alignment import Aligner, UnknownEntity
+    from .queries import PARAMETER_TYPES
+
+    if whole == (iri is not None):
+        raise click.UsageError("give an IRI, or --coverage for the whole graph")
+    aligner = Aligner(_store(), _project())
+    if whole:
+        figures = aligner.coverage()
+        text = (
+            figures.as_text()
+            if fmt == "text"
+            else json.dumps(figures.as_json(), indent=2, ensure_ascii=False) + "\n"
+        )
+    else:
+        try:
+            entity = str(PARAMETER_TYPES["entity"](iri))
+            alignment = aligner.provenance(entity)
+        except (ValueError, UnknownEntity) as error:
+            _fail(f"{iri}: {error}")
+        text = (
+            alignment.as_text()
+            if fmt == "text"
+            else json.dumps(alignment.as_json(), indent=2, ensure_ascii=False) + "\n"
+        )
+    _write(text.encode("utf-8"), None)
+
+
 @main.group()
 def cache() -> None:
     """The cache of built stores (see `itugraph cache --help`)."""
@@ -592,7 +651,7 @@ def report_region(code: str, fmt: str, output: Path | None) -> None:
 )
 def report_versions(code: str, cycle: str | None, fmt: str, output: Path | None) -> None:
     """A region's initiatives as drafted and as adopted: titles and objectives side by side,
-    grouped into changed, same, added and dropped."""
+    grouped into changed, same, adopted only and draft only."""
     from .reports import versions_html, versions_markdown, versions_report
 
     try:
@@ -941,6 +1000,106 @@ def release(
     except OSError as error:
         _fail(f"cannot write the release under {out_dir}: {error.strerror or error}")
     click.echo(f"wrote {len(files)} files to {out_dir / version}")
+
+
+@main.command("ingest")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the draft and its review (default: ingest/{slug}/ under the current "
+    "directory).",
+)
+@click.option("--slug", help="The document's slug (default: from the file name).")
+@click.option("--title", help="The document's title, if it states none or another is wanted.")
+@click.option("--date", help="The document's date: YYYY-MM-DD, YYYY-MM or YYYY.")
+@click.option("--lang", "language", help="The document's language tag (en, zh).")
+@click.option(
+    "--accept",
+    "accepting",
+    is_flag=True,
+    help="Write the accepted candidates to data/{slug}.ttl and the report to data/sources/, "
+    "if the whole graph then conforms.",
+)
+@click.option(
+    "--reject",
+    multiple=True,
+    metavar="IDS",
+    help="Candidates to leave out, e.g. --reject E3,P1 (with --accept, or for the draft).",
+)
+def ingest_command(
+    file: Path,
+    output: Path | None,
+    slug: str | None,
+    title: str | None,
+    date: str | None,
+    language: str | None,
+    accepting: bool,
+    reject: tuple[str, ...],
+) -> None:
+    """Read a new report (.txt, .md, .docx, .pdf, .html) into a reviewed draft of its graph.
+
+    Without --accept: writes {slug}.ttl (the draft, in the form of data/{slug}.ttl), review.md
+    and review.html (the text with every candidate fact highlighted and linked to the triples
+    it would add) to the output folder; nothing in data/ changes. With --accept: writes the
+    candidates not rejected (and not in conflict with the graph) to data/{slug}.ttl, copies the
+    report to data/sources/ with its SHA-256 in the manifest, and validates the whole graph
+    first: if it would not conform nothing is written. Accepting the same report again
+    changes nothing. See docs/ingest.md.
+
+    Exit status: 0 done, 1 the graph with the draft does not conform (nothing written), 2
+    cannot run (missing, unreadable, empty, unsupported or too large file; a slug already
+    used by another document; an output folder that cannot be written).
+
+    \b
+    Examples:
+      itugraph ingest report.docx                      draft in ingest/report/
+      itugraph ingest report.pdf --slug tsag-2026-regional-offices -o /tmp/draft
+      itugraph ingest report.pdf --slug tsag-2026-regional-offices --accept --reject E4,P2
+    """
+    from .ingest import IngestError, accept, parse_ids, prepare, write_draft
+
+    rejected = parse_ids(reject)
+    try:
+        draft = prepare(
+            file,
+            _project(),
+            slug=slug,
+            title=title,
+            date=date,
+            language=language,
+            use_cache=not _root_params()["no_cache"],
+        )
+        counts = ", ".join(
+            f"{sum(1 for c in draft.candidates if c.kind == kind)} {kind}"
+            for kind in dict.fromkeys(c.kind for c in draft.candidates)
+        )
+        click.echo(
+            f"{file}: {len(draft.candidates)} candidates ({counts or 'none'}), "
+            f"{sum(1 for c in draft.candidates if c.conflicts)} in conflict with the graph",
+            err=True,
+        )
+        if accepting:
+            result = accept(draft, rejected)
+            for path in result.written:
+                click.echo(f"wrote {path}")
+            if not result.written:
+                click.echo(f"data/{draft.info.slug}.ttl is already this draft; nothing changed")
+            click.echo(
+                f"accepted {result.candidates} of {len(draft.candidates)} candidates; "
+                "the graph conforms",
+                err=True,
+            )
+            return
+        folder = output or Path.cwd() / "ingest" / draft.info.slug
+        for path in write_draft(draft, folder, rejected):
+            click.echo(f"wrote {path}")
+    except IngestError as error:
+        report = getattr(error, "report", None)
+        if report is not None:
+            click.echo(report.as_text(), err=True)
+        _fail(str(error), error.exit_code)
 
 
 def _previous_release(folder: Path | None):

@@ -100,13 +100,18 @@ TARGET_CELL_QUERY = (
 )
 
 #: For a set of IRIs (VALUES filled in): labels, titles (with the document's dcterms:language
-#: for an untagged title), code, cycle, and superclasses.
+#: for an untagged title; an initiative's are its texts', with their status's stage), code,
+#: cycle, and superclasses.
 DESCRIBE_QUERY = (
     PREFIXES
-    + """SELECT ?s ?label ?title ?language ?code ?cycle ?super WHERE {
+    + """SELECT ?s ?label ?title ?language ?versionTitle ?stage ?code ?cycle ?super WHERE {
   VALUES ?s { %s }
   { ?s rdfs:label ?label }
   UNION { ?s dcterms:title ?title OPTIONAL { ?s dcterms:language ?language } }
+  UNION {
+    ?version dcterms:isVersionOf ?s ; dcterms:title ?versionTitle .
+    OPTIONAL { ?version itu:status/itu:stage ?stage }
+  }
   UNION { ?s itu:code ?code }
   UNION { ?s itu:cycle ?cycle }
   UNION { ?s rdfs:subClassOf+ ?super FILTER (isIRI(?super)) }
@@ -383,12 +388,15 @@ def _describe(graph: Any, iris: Iterable[str]) -> dict[str, dict[str, Any]]:
     values = " ".join(f"<{iri}>" for iri in iris)
     for row in _select(graph, DESCRIBE_QUERY % values):
         entry = described[str(row["s"])]
-        for name, rank in (("label", 0), ("title", 1)):
+        for name, rank in (("label", 0), ("title", 1), ("versionTitle", 2)):
             if name in row:
                 term = row[name]
                 language = getattr(term, "language", None) or str(row.get("language", ""))
                 preferred = 0 if language in ("en", "") else 1
-                entry["names"].append(((preferred, rank, str(term)), str(term), language or "en"))
+                latest = -int(row["stage"].toPython()) if "stage" in row else 0
+                entry["names"].append(
+                    ((preferred, rank, latest, str(term)), str(term), language or "en")
+                )
         for name in ("code", "cycle"):
             if name in row:
                 entry.setdefault(name, str(row[name]))

@@ -10,11 +10,14 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .namespaces import GRAPH, ID, PROV, RDF, bind_prefixes
+from .namespaces import GRAPH, ID, ITU, PROV, RDF, bind_prefixes
 from .project import Project, as_project, relative_path
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
+#: Statements the curators infer rather than read in one report (data/curation.ttl): attributed
+#: to itu:curators, never prov:wasDerivedFrom a document (docs/data-conventions.md).
+CURATION_GRAPH = GRAPH["curation"]
 
 
 class DataFileError(ValueError):
@@ -41,7 +44,7 @@ def source_files(project: Project | Path | None = None) -> list[SourceFile]:
 
     ``project`` is a Project, a data folder, or None for the project around the current
     directory (see ``itugraph.project``). In each data folder, ``reference/**`` loads into
-    ``graph/reference``; ``{slug}.ttl`` and ``{slug}/**.ttl`` into ``graph/{slug}``, the graph
+    ``graph/reference``, ``curation.ttl`` into ``graph/curation``; ``{slug}.ttl`` and ``{slug}/**.ttl`` into ``graph/{slug}``, the graph
     of source document ``{slug}``.
     """
     project = as_project(project)
@@ -58,8 +61,9 @@ def source_files(project: Project | Path | None = None) -> list[SourceFile]:
 
 
 def source_slugs(files: list[SourceFile]) -> list[str]:
-    """The slugs of the source documents among the named graphs (not ontology or reference)."""
-    special = {ONTOLOGY_GRAPH, REFERENCE_GRAPH}
+    """The slugs of the source documents among the named graphs (not ontology, reference or
+    curation)."""
+    special = {ONTOLOGY_GRAPH, REFERENCE_GRAPH, CURATION_GRAPH}
     return sorted({str(f.graph).removeprefix(str(GRAPH)) for f in files if f.graph not in special})
 
 
@@ -139,9 +143,13 @@ def load_graph(project: Project | Path | None = None) -> KnowledgeGraph:
 
 def provenance_statements(files: list[SourceFile]) -> list[tuple[URIRef, URIRef, URIRef, URIRef]]:
     """The provenance contract, stated once for every loader: each source document's named graph
-    ``graph/{slug}`` is a prov:Entity derived from ``document/{slug}`` (as quads: subject,
-    predicate, object, graph)."""
+    ``graph/{slug}`` is a prov:Entity derived from ``document/{slug}``; ``graph/curation``, if
+    there is one, is a prov:Entity attributed to itu:curators and derived from no document (as
+    quads: subject, predicate, object, graph)."""
     statements = []
+    if any(f.graph == CURATION_GRAPH for f in files):
+        statements.append((CURATION_GRAPH, RDF.type, PROV.Entity, CURATION_GRAPH))
+        statements.append((CURATION_GRAPH, PROV.wasAttributedTo, ITU.curators, CURATION_GRAPH))
     for slug in source_slugs(files):
         graph = GRAPH[slug]
         statements.append((graph, RDF.type, PROV.Entity, graph))

@@ -1255,6 +1255,14 @@ def _joins(shapes: Graph, constraint: Node) -> list[Join]:
     return joins
 
 
+def _grouped_triples(triples: list) -> Iterator[tuple]:
+    """The triples of a block as 3-tuples: in a FILTER EXISTS block rdflib gives the triples of
+    a subject written with ";" as one flat run of terms."""
+    for run in triples:
+        for start in range(0, len(run), 3):
+            yield tuple(run[start : start + 3])
+
+
 def _uses(patterns: list[tuple], term: Node) -> int:
     return sum(1 for s, _, o in patterns for t in (s, o) if t == term)
 
@@ -1281,7 +1289,7 @@ def _triple_patterns(node: object, name: str) -> Iterator[tuple]:
         if node.name in ("Graph", "GraphGraphPattern", "ServiceGraphPattern"):
             raise Unsupported(f"{name}: a SPARQL constraint with GRAPH or SERVICE")
         if "triples" in node:
-            yield from (tuple(t) for t in node["triples"])
+            yield from _grouped_triples(node["triples"])
         for key, value in node.items():
             if key != "triples":
                 yield from _triple_patterns(value, name)

@@ -11,6 +11,11 @@ language asked for, else a value without a language tag, else English, else any 
    is its ``itu:ordinal``);
 4. a number alone.
 
+A work with no title of its own (a regional initiative, whose texts are its versions) takes the
+title of its versions (``dcterms:isVersionOf``) at the latest stage of the process, as the
+ontology ranks their ``itu:status`` (``itu:stage``: adopted after draft); a version with no number
+of its own is numbered as its work ("AFR4 — " and the title that text gives).
+
 Numbers are ``skos:notation``, every sub-property of it the ontology declares, and ``itu:ordinal``
 (the number a source gives an item within its list). Where a role has several values in one
 language (an initiative titled differently by two reports), the first in code-point order is
@@ -41,6 +46,11 @@ _LABELLING = f"""SELECT ?s ?p ?o WHERE {{
   UNION {{ ?p <{RDFS.subPropertyOf}>+ <{SKOS.notation}> }}
   ?s ?p ?o .
   FILTER (isLiteral(?o))
+}}"""
+
+_VERSION_TITLES = f"""SELECT ?version ?work ?title ?stage WHERE {{
+  ?version <{DCTERMS.isVersionOf}> ?work ; <{DCTERMS.title}> ?title .
+  OPTIONAL {{ ?version <{ITU.status}>/<{ITU.stage}> ?stage . }}
 }}"""
 
 _DIGITS = re.compile(r"(\d+)")
@@ -102,11 +112,13 @@ class Labels:
         if isinstance(graph, Dataset):
             from .query_text import sparql
 
-            answer = sparql(graph, _LABELLING)
+            def ask(text: str):
+                return sparql(graph, text)
         else:
-            answer = graph.query(_LABELLING)
+            ask = graph.query
         rows = []
-        for subject, predicate, value in answer:
+        titled = set()
+        for subject, predicate, value in ask(_LABELLING):
             if not isinstance(value, Literal):
                 continue
             predicate = str(predicate)
@@ -120,6 +132,31 @@ class Labels:
                 else "number"
             )
             rows.append((str(subject), role, str(value), value.language or ""))
+            if role in ("name", "title"):
+                titled.add(str(subject))
+        latest: dict[str, tuple[int, list[Literal]]] = {}
+        work_of: dict[str, str] = {}
+        for version, work, title, stage in ask(_VERSION_TITLES):
+            work_of[str(version)] = str(work)
+            rank = int(stage.toPython()) if stage is not None else 0
+            best = latest.setdefault(str(work), (rank, []))
+            if rank > best[0]:
+                latest[str(work)] = (rank, [title])
+            elif rank == best[0]:
+                best[1].append(title)
+        for work, (_, titles) in latest.items():
+            if work not in titled:
+                rows.extend((work, "title", str(t), t.language or "") for t in titles)
+        numbers: dict[str, list[tuple[str, str]]] = {}
+        for subject, role, text, language in rows:
+            if role == "number":
+                numbers.setdefault(subject, []).append((text, language))
+        rows.extend(
+            (version, "number", text, language)
+            for version, work in work_of.items()
+            if version not in numbers
+            for text, language in numbers.get(work, ())
+        )
         return cls(rows)
 
     def __contains__(self, iri: str) -> bool:

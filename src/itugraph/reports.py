@@ -362,8 +362,9 @@ def region_html(report: RegionReport) -> str:
 VERSION_GROUPS = {
     "changed": "A title or objective that both documents state differs.",
     "same": "Every text that both documents state is the same, word for word.",
-    "added": "Adopted, with no draft in the graph.",
-    "dropped": "Drafted; no document in the graph states it adopted.",
+    "adopted only": "Adopted, with no draft in the graph.",
+    "draft only": "Drafted; no document in the graph states it adopted (which does not say the "
+    "conference dropped it).",
 }
 VERSIONS_QUERY = "initiatives-drafted-and-adopted"
 NO_VERSIONS = "No document states an initiative of this region and cycle as draft or adopted."

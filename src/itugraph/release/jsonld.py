@@ -18,7 +18,7 @@ from ..serialization import sorted_lines
 INITIATIVE_TRIPLES = """
 PREFIX itu: <https://w3id.org/itugraph/def#>
 CONSTRUCT { ?s ?p ?o } WHERE {
-  VALUES ?class { itu:RegionalInitiative itu:ExpectedResult }
+  VALUES ?class { itu:RegionalInitiative itu:InitiativeText itu:ExpectedResult }
   ?s a ?class ; ?p ?o .
 }"""
 
@@ -31,6 +31,7 @@ VOCABULARY_TERMS = {
     "notation": {"@id": str(SKOS.notation)},
     "editorialNote": {"@id": str(SKOS.editorialNote)},
     "expectedResults": {"@reverse": str(ITU.expectedResultOf), "@container": "@set"},
+    "texts": {"@reverse": str(DCTERMS.isVersionOf), "@container": "@set"},
 }
 _TYPED_RANGES = {XSD.integer: "xsd:integer", XSD.decimal: "xsd:decimal", XSD.boolean: "xsd:boolean"}
 
@@ -78,8 +79,9 @@ def _natural(text: str) -> list:
 
 
 def framed_initiatives(graph: Graph, context: dict) -> dict:
-    """Every regional initiative with its expected results nested in ordinal order, framed and
-    compacted with ``context``: the list a web page iterates over, with no graph to walk."""
+    """Every regional initiative with its texts (one per stating document) and its expected
+    results nested in ordinal order, framed and compacted with ``context``: the list a web page
+    iterates over, with no graph to walk."""
     triples = graph.query(INITIATIVE_TRIPLES).graph
     nquads = sorted_lines(triples.serialize(format="nt", encoding="utf-8")).decode("utf-8")
     expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
@@ -87,12 +89,21 @@ def framed_initiatives(graph: Graph, context: dict) -> dict:
         "@context": context["@context"],
         "@type": "itu:RegionalInitiative",
         "@embed": "@never",
+        "texts": {"@type": "itu:InitiativeText", "@embed": "@always"},
         "expectedResults": {"@type": "itu:ExpectedResult", "@embed": "@always"},
     }
     initiatives = jsonld.frame(expanded, frame)["@graph"]
     for initiative in initiatives:
+        texts = initiative.setdefault("texts", [])
+        for text in texts:
+            text.pop(str(DCTERMS.isVersionOf), None)
+        texts.sort(key=lambda text: text["@id"])
         results = initiative.setdefault("expectedResults", [])
         for result in results:
+            listed = jsonld.JsonLdProcessor.arrayify(result.get("listedIn", []))
+            if listed:  # the texts are nested above: name them here
+                ids = [text["@id"] if isinstance(text, dict) else text for text in listed]
+                result["listedIn"] = ids[0] if len(ids) == 1 else ids
             parents = result.pop("expectedResultOf", [])
             others = [p for p in jsonld.JsonLdProcessor.arrayify(parents) if p != initiative["@id"]]
             if others:

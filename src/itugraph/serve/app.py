@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
+import re
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
@@ -13,13 +15,14 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from rdflib import Graph
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from .. import __version__
 from ..namespaces import bind_prefixes
@@ -27,13 +30,14 @@ from ..project import Project
 from ..queries import PARAMETER_PATTERNS, CannedQuery, QueryError
 from ..query_text import with_values
 from ..release.changes import PreviousRelease
+from . import markup
 from .caching import CachedAnswer, ConditionalGet, content_version
 from .changes_page import add_changes_pages, changes_since
 from .engine import QueryRejected, run
 from .i18n import answer_variant, ui_for
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose, format_pattern
 from .pages import add_pages
-from .protocol import BodyLimit, HeadAsGet
+from .protocol import BodyLimit, DirectGet, HeadAsGet, OpenCORS
 from .query_pages import add_query_pages
 from .site import HERE, ServerSettings, Site
 from .sparql_examples import service_description
@@ -61,6 +65,42 @@ def error_response(
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
+markup.install(templates.env)
+
+#: A ``lang`` field of a query string, its letters as they are or percent-encoded: the only
+#: way a query string can choose the language (i18n.language_of).
+_LANG_FIELD = re.compile(rb"(?:^|&)(?:l|%6[cC])(?:a|%61)(?:n|%6[eE])(?:g|%67)=")
+
+
+def request_variant(scope: Scope) -> str | None:
+    """i18n.answer_variant, without parsing the query string (a SPARQL query, say) of a request
+    that names no language and carries no cookie: that one is the default variant."""
+    if not _LANG_FIELD.search(scope.get("query_string", b"")):
+        for name, _ in scope["headers"]:
+            if name == b"cookie":
+                break
+        else:
+            return None
+    return answer_variant(scope)
+
+
+def endpoint_url(request: Request) -> str:
+    """``str(request.url).split("?")[0]``, without making the URL of a long query string: the
+    URL made from the request's scheme, server, path and Host header alone is the same up to
+    its "?", and is kept for the next request to the same endpoint."""
+    scope = request.scope
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    server = scope.get("server")
+    server = None if server is None else tuple(server)
+    return _endpoint_url(scope.get("scheme", "http"), server, scope["path"], host)
+
+
+@functools.lru_cache(maxsize=256)
+def _endpoint_url(scheme: str, server: tuple | None, path: str, host: bytes | None) -> str:
+    headers = [] if host is None else [(b"host", host)]
+    scope = {"scheme": scheme, "server": server, "path": path, "headers": headers}
+    return str(URL(scope=scope)).split("?")[0]
+
 
 #: The ``format`` parameter of /sparql: a result or graph format, by name or media type; the
 #: values are documented, and any other is answered 406 like an unacceptable Accept header.
@@ -102,17 +142,18 @@ def create_app(
     _document_problems(app)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(StarletteHTTPException, method_not_allowed)
+    direct: dict[str, Any] = {"/sparql": lambda request, _: sparql_get_directly(request)}
+    app.state.direct_gets = direct  # add_pages adds /id/
+    app.add_middleware(DirectGet, routes=direct)
     app.add_middleware(
         ConditionalGet,
         version=site.version,
         last_modified=site.last_modified,
         max_age=settings.max_age,
         cache=site.cache,
-        variant=answer_variant,
+        variant=request_variant,
     )
-    app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]
-    )
+    app.add_middleware(OpenCORS, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=max(64 * 1024, 4 * settings.max_query_length))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -147,7 +188,7 @@ def create_app(
         accept = request.headers.get("accept")
         vary = {"Vary": "Accept"}
         if not text:
-            endpoint = str(request.url).split("?")[0]
+            endpoint = endpoint_url(request)
             chosen = choose(accept, fmt, GRAPH_TYPES, "turtle")
             if chosen is None and fmt:
                 offered = ", ".join(GRAPH_TYPES.values())
@@ -170,7 +211,7 @@ def create_app(
 
         async def evaluate() -> CachedAnswer | Response:
             try:
-                base = str(request.url).split("?")[0]
+                base = endpoint_url(request)
                 answer = await run(site.pool, text, settings.limits, *formats, base_iri=base)
             except QueryRejected as rejected:
                 message = rejected.message
@@ -219,6 +260,12 @@ def create_app(
         if len(request.query_params.getlist("query")) > 1:
             return PlainTextResponse("give one query parameter, not several\n", status_code=400)
         return await answer_sparql(request, query, format)
+
+    async def sparql_get_directly(request: Request) -> Response:
+        """sparql_get without FastAPI's parameter machinery (protocol.DirectGet): its two
+        parameters are optional strings, which FastAPI takes as the last value given, or None."""
+        parameters = request.query_params
+        return await sparql_get(request, parameters.get("query"), parameters.get("format"))
 
     @app.post(
         "/sparql",

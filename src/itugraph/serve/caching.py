@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate, mktime_tz, parsedate_tz
 
 from cachetools import LRUCache
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -57,12 +57,9 @@ class AnswerResponse(Response):
         self.key = key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def tagged(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message[ANSWER_KEY] = self.key
-            await send(message)
-
-        await super().__call__(scope, receive, tagged)
+        start = {"type": "http.response.start", "status": self.status_code}
+        await send({**start, "headers": self.raw_headers, ANSWER_KEY: self.key})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 class _LeastRecentlyUsed(LRUCache):
@@ -149,6 +146,26 @@ class AnswerCache:
         """Forget every answer and reset the statistics."""
         self.entries = _LeastRecentlyUsed(self.max_entries, self.max_bytes)
         self.hits = self.misses = 0
+
+
+def header(raw: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first value of a header (``name`` in lower case) in a raw list, as Headers.get."""
+    for key, value in raw:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def set_header(raw: list[tuple[bytes, bytes]], name: bytes, value: str) -> None:
+    """MutableHeaders.__setitem__ on a raw list (``name`` in lower case): the first entry of that
+    name takes the value and the others go, else the header is added at the end."""
+    found = [index for index, (key, _) in enumerate(raw) if key == name]
+    for index in reversed(found[1:]):
+        del raw[index]
+    if found:
+        raw[found[0]] = (name, value.encode("latin-1"))
+    else:
+        raw.append((name, value.encode("latin-1")))
 
 
 def _etags(header: str) -> list[str]:
@@ -268,6 +285,7 @@ class ConditionalGet:
         dropping = False
 
         async def send_with_validators(message: Message) -> None:
+            # The headers are edited in their raw list (what MutableHeaders would do, cheaper).
             nonlocal dropping
             if message["type"] != "http.response.start":
                 if not (dropping and message["type"] == "http.response.body"):
@@ -275,29 +293,30 @@ class ConditionalGet:
                 return
             key = message.pop(ANSWER_KEY, None)
             status = message["status"]
-            headers = MutableHeaders(scope=message)
+            raw = message["headers"] = list(message["headers"])
             if status >= 400:
-                headers["cache-control"] = "no-store"
-                for name in ("etag", "last-modified"):
-                    if name in headers:
-                        del headers[name]
+                set_header(raw, b"cache-control", "no-store")
+                raw[:] = [(n, v) for n, v in raw if n not in (b"etag", b"last-modified")]
             elif cacheable and status in (200, 304):
-                media_type = headers.get("content-type", "")
+                media_type = header(raw, b"content-type") or ""
                 varies = self.variant is not None and media_type.startswith("text/html")
-                vary = headers.get("vary", "")
+                vary = header(raw, b"vary") or ""
                 if varies and self.vary.lower() not in vary.lower():
-                    headers["vary"] = f"{vary}, {self.vary}" if vary else self.vary
-                if "etag" not in headers:
-                    headers["etag"] = self.etag(scope, media_type, variant if varies else None)
-                    headers["last-modified"] = self.last_modified_header
-                headers.setdefault("cache-control", self.cache_control)
+                    set_header(raw, b"vary", f"{vary}, {self.vary}" if vary else self.vary)
+                etag = header(raw, b"etag")
+                if etag is None:
+                    etag = self.etag(scope, media_type, variant if varies else None)
+                    raw.append((b"etag", etag.encode("latin-1")))
+                    set_header(raw, b"last-modified", self.last_modified_header)
+                if header(raw, b"cache-control") is None:
+                    raw.append((b"cache-control", self.cache_control.encode("latin-1")))
                 if status == 200 and key is not None and signature is not None:
-                    self.remember(signature, key, list(headers.raw))
+                    self.remember(signature, key, list(raw))
                 if status == 200 and self.not_modified(
-                    request, headers["etag"], headers.get("last-modified")
+                    request, etag, header(raw, b"last-modified")
                 ):
                     dropping = True
-                    await send(_not_modified(message, headers.raw))
+                    await send(_not_modified(message, raw))
                     await send({"type": "http.response.body", "body": b""})
                     return
             await send(message)

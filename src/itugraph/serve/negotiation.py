@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 RESULT_TYPES = {
@@ -28,8 +29,10 @@ def format_pattern(*offered: dict[str, str]) -> str:
     return "^(" + "|".join(escaped) + ")?$"
 
 
-def _accepted(accept: str) -> list[str]:
-    """Media types of an Accept header, best first (by q, then by order)."""
+@functools.lru_cache(maxsize=512)
+def _accepted(accept: str) -> tuple[str, ...]:
+    """Media types of an Accept header, best first (by q, then by order); the few headers
+    clients send are parsed once."""
     ranked = []
     for position, part in enumerate(accept.split(",")):
         pieces = [p.strip() for p in part.split(";")]
@@ -42,7 +45,7 @@ def _accepted(accept: str) -> list[str]:
                     quality = 0.0
         if pieces[0] and quality > 0:
             ranked.append((-quality, position, pieces[0].lower()))
-    return [media for _, _, media in sorted(ranked)]
+    return tuple(media for _, _, media in sorted(ranked))
 
 
 def choose(

@@ -6,6 +6,7 @@ import asyncio
 from typing import Annotated
 
 import pyoxigraph as ox
+from cachetools import LRUCache
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -19,9 +20,12 @@ from .graph_pages import add_graph_pages
 from .i18n import add_language_switch, ui_for
 from .negotiation import GRAPH_TYPES, choose, format_pattern
 from .site import Site
+from .source_pages import add_source_pages
 from .views import Views
 
 PAGE_TYPES = {"html": "text/html", **GRAPH_TYPES}
+#: How many entity pages' data (per language) the server keeps (render_entity).
+ENTITY_VIEWS = 4096
 #: The ``format`` parameter of a page: documented values; any other is answered 406.
 PageFormat = Annotated[str | None, Query(json_schema_extra={"pattern": format_pattern(PAGE_TYPES)})]
 SERIALIZERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -53,7 +57,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
             except ValueError:
                 return error_response(request, 404, f"{iri!r} is not an IRI of the graph.")
             outgoing = site.quads(subject=node)
-            incoming = site.quads(obj=node)
+            incoming = None if outgoing else site.quads(obj=node)  # looked up when needed
             if not outgoing and not incoming:
                 return error_response(request, 404, f"No entity {iri} in the graph.")
             if chosen is None:
@@ -68,11 +72,35 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
             return await build()
         return await site.cache.answer(("entity", iri, chosen), build)
 
-    def render_entity(request: Request, iri: str, outgoing: list[ox.Quad], incoming: list[ox.Quad]):
+    #: Entity pages' data by entity and language, the most recently used ENTITY_VIEWS: the
+    #: store is read-only, so a page's data is worked out once and only its HTML per request.
+    entity_views: LRUCache[tuple[str, str], dict] = LRUCache(maxsize=ENTITY_VIEWS)
+
+    def render_entity(
+        request: Request, iri: str, outgoing: list[ox.Quad], incoming: list[ox.Quad] | None
+    ):
         ui = ui_for(request)
-        context = views.entity(iri, ui.lang, outgoing, incoming)
-        context["results_class"] = views.namer(ui.lang).term(str(ITU.ExpectedResult))
+        context = entity_views.get((iri, ui.lang))
+        if context is None:
+            if incoming is None:
+                incoming = site.quads(obj=ox.NamedNode(iri))
+            context = entity_views[(iri, ui.lang)] = entity_view(iri, ui.lang, outgoing, incoming)
         return templates.TemplateResponse(request, "entity.html", {"ui": ui, **context})
+
+    def entity_view(iri: str, lang: str, outgoing: list[ox.Quad], incoming: list[ox.Quad]) -> dict:
+        """What an entity page shows in one language (render_entity keeps it)."""
+        context = views.entity(iri, lang, outgoing, incoming)
+        namer = views.namer(lang)
+        context["results_class"] = namer.term(str(ITU.ExpectedResult))
+        context["texts_heading"] = {
+            key: namer.term(term)
+            for key, term in (
+                ("class", str(ITU.InitiativeText)),
+                ("status", str(ITU.status)),
+                ("objective", str(ITU.objective)),
+            )
+        }
+        return context
 
     @app.get(
         "/id/{path:path}",
@@ -82,6 +110,15 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
     )
     async def entity(request: Request, path: str, format: PageFormat = None) -> Response:
         return await entity_response(request, f"{base}id/{path}", format)
+
+    async def entity_directly(request: Request, path: str) -> Response:
+        """entity without FastAPI's parameter resolution (protocol.DirectGet): ``path`` is the
+        rest of the path, ``format`` an optional string (the last one given), as FastAPI has
+        them."""
+        return await entity(request, path, request.query_params.get("format"))
+
+    if hasattr(app.state, "direct_gets"):
+        app.state.direct_gets["/id/"] = entity_directly
 
     @app.get(
         "/def",
@@ -153,6 +190,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
 
     add_coverage_pages(app, site, templates, error_response)
     add_graph_pages(app, site, templates, views, error_response)
+    add_source_pages(app, site, templates, views, error_response)
     add_language_switch(app)
 
     @app.get("/editor", response_class=HTMLResponse, include_in_schema=False)

@@ -12,12 +12,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..alignment import Aligner
 from ..labels import Label, natural_key
 from ..namespaces import DCTERMS, ITU, OWL, PROV, RDF, RDFS
 from ..reports import COVERAGE_KINDS, coverage_matrix
-from ..store import oxigraph_query, to_rdflib_term
+from ..store import OxigraphStore, oxigraph_query, to_rdflib_term
 from .i18n import DEFAULT, languages, term_words
 from .site import Site
+from .source_pages import passage_views
 from .sparql_examples import EXAMPLES_GRAPH
 
 TYPE = str(RDF.type)
@@ -142,6 +144,7 @@ class Views:
             iri: GraphFacts(iri, documents.get(iri), n) for iri, n in sorted(sizes.items())
         }
         self.examples_graph = str(EXAMPLES_GRAPH)
+        self.aligner = Aligner(OxigraphStore(store), site.project)
         # The store is read-only: an entity's classes are read once.
         self.types_of = functools.lru_cache(maxsize=2**16)(self.types_of)
 
@@ -218,7 +221,10 @@ class Views:
         stated: list[tuple[ox.Quad, str]] = [
             (q, q.graph_name.value) for q in outgoing if isinstance(q.graph_name, ox.NamedNode)
         ]
-        results = self.expected_results(iri, namer) if str(ITU.RegionalInitiative) in types else []
+        is_initiative = str(ITU.RegionalInitiative) in types
+        answer = self.initiative_rows(iri) if is_initiative else []
+        texts = self.initiative_texts(answer, namer)
+        results = self.expected_results(answer, namer)
         contributions = (
             self.contributions(iri, namer)
             if {str(ITU.Resolution), str(ITU.ResolutionRevision)} & set(types)
@@ -271,6 +277,7 @@ class Views:
             "others": others,
             "types": namer.terms(types),
             "objective": list(objective.values()),
+            "texts": texts,
             "results": results,
             "contributions": contributions,
             "own_graphs": own_graphs,
@@ -282,14 +289,39 @@ class Views:
                 skip_property=RESULT_OF if results else None,
             ),
             "sources": sorted(sources.values(), key=lambda e: e["n"]),
+            "passages": passage_views(self.aligner, namer, iri),
         }
 
-    def expected_results(self, iri: str, namer: Namer) -> list[dict[str, Any]]:
-        """An initiative's expected results in the order of their numbers."""
+    def initiative_rows(self, iri: str) -> list:
+        """The canned query ``initiative`` for one initiative: its texts and their results."""
         query = self.site.queries["initiative"]
-        answer = oxigraph_query(
-            self.site.store, query.text, {"initiative": to_rdflib_term(ox.NamedNode(iri))}
+        return list(
+            oxigraph_query(
+                self.site.store, query.text, {"initiative": to_rdflib_term(ox.NamedNode(iri))}
+            )
         )
+
+    def initiative_texts(self, answer: list, namer: Namer) -> list[dict[str, Any]]:
+        """An initiative's texts (its versions), one per stating document, the latest stage first:
+        status, title and objective as each document gives them, and the document."""
+        texts: dict[str, dict[str, Any]] = {}
+        for row in answer:  # a row per expected result: the text's own values repeat
+            version = str(row["version"])
+            objective = row["objective"]
+            texts[version] = {
+                "text": namer.term(version),
+                "status": namer.term(str(row["status"])) if row["status"] else None,
+                "objective": (
+                    {"text": str(objective), "lang": objective.language or ""}
+                    if objective is not None
+                    else None
+                ),
+                "document": namer.term(str(row["document"])),
+            }
+        return list(texts.values())
+
+    def expected_results(self, answer: list, namer: Namer) -> list[dict[str, Any]]:
+        """An initiative's expected results in the order of their numbers."""
         texts: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
         for row in answer:
             if row["ordinal"] is None or row["result"] is None:
