@@ -58,7 +58,7 @@ _STATEMENTS = f"""SELECT DISTINCT ?entity ?p ?o ?g ?document WHERE {{
   FILTER (isIRI(?entity) && isLiteral(?o) && (DATATYPE(?o) = <http://www.w3.org/2001/XMLSchema#string> || LANG(?o) != ""))
 }}"""
 _CODES = f"SELECT ?p WHERE {{ ?p <{RDFS.subPropertyOf}>+ <{SKOS.notation}> }}"
-_VERSIONS = f"SELECT DISTINCT ?version WHERE {{ ?version <{DCTERMS.isVersionOf}> ?entity }}"
+_ALL_VERSIONS = f"SELECT DISTINCT ?version ?work WHERE {{ ?version <{DCTERMS.isVersionOf}> ?work }}"
 _DOCUMENTS = f"""SELECT ?document ?language WHERE {{
   GRAPH ?g {{ ?g <{PROV.wasDerivedFrom}> ?document }}
   OPTIONAL {{ ?document <{DCTERMS.language}> ?language }}
@@ -390,9 +390,31 @@ class Aligner:
         """The text of the source document ``slug`` (KeyError if the project has none)."""
         return _text(self.texts[slug])
 
+    @functools.cached_property
+    def _by_entity(self) -> dict[str, list[Statement]]:
+        """Every entity's statements, read once: the store is read-only and a page asks for one
+        entity's at a time."""
+        index: dict[str, list[Statement]] = defaultdict(list)
+        for statement in self._statements(None):
+            index[statement.entity].append(statement)
+        return index
+
+    @functools.cached_property
+    def _versions(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = defaultdict(list)
+        for version, work in self.store.query(_ALL_VERSIONS):
+            if isinstance(version, URIRef):
+                index[str(work)].append(str(version))
+        return {work: sorted(versions) for work, versions in index.items()}
+
     def statements(self, entity: str | None = None) -> list[Statement]:
         """The statements to look for (of ``entity``, else of every entity), sorted: literals
         of the properties of PROPERTIES, required in the document's language or untagged."""
+        if entity is None:
+            return self._statements(None)
+        return list(self._by_entity.get(entity, ()))
+
+    def _statements(self, entity: str | None) -> list[Statement]:
         bindings = {"entity": URIRef(entity)} if entity else None
         found = set()
         for subject, predicate, value, graph, document in self.store.query(_STATEMENTS, bindings):
@@ -443,8 +465,7 @@ class Aligner:
     def versions(self, entity: str) -> list[str]:
         """The entities that are versions of ``entity`` (``dcterms:isVersionOf`` it): the texts
         of an initiative as each document states them, the revisions of a resolution."""
-        answer = self.store.query(_VERSIONS, {"entity": URIRef(entity)})
-        return sorted(str(row[0]) for row in answer if isinstance(row[0], URIRef))
+        return list(self._versions.get(entity, ()))
 
     def provenance(self, entity: str, versions: bool = True) -> Alignment:
         """The passages that state the facts of ``entity`` (and, with ``versions``, of its

@@ -32,6 +32,7 @@ def install(environment: Environment) -> None:
         _ui_value=value,
         _ui_refs=refs,
         _ui_items=items,
+        _ui_passage=passage,
     )
     generic = environment.getattr
 
@@ -142,4 +143,25 @@ def refs(numbers: Any) -> Markup:
     """Links to the numbered sources of a statement."""
     return Markup(
         "".join(f'<a class="ref" href="#source-{_text(n)}">[{_text(n)}]</a>' for n in numbers)
+    )
+
+
+@pass_context
+def passage(context: Context, p: Any, d: Any) -> Markup:
+    """One passage of a source document on an entity page (``_passages.html``): the quote in its
+    context, the properties it states, its versions and its place in the source text."""
+    e = context.environment
+    ui = context.resolve("ui")
+    lang = _get(e, d, "lang")
+    lang = f' lang="{_text(lang)}"' if lang else ""
+    quote = "".join((_text(_get(e, p, "prefix")), "<mark>", _text(_get(e, p, "exact")), "</mark>"))
+    stated = ", ".join(_link(context, t) for t in _get(e, p, "properties"))
+    version = _text(ui("passages_version"))
+    for v in _get(e, p, "versions"):
+        stated += f' (<a href="{_text(_get(e, v, "href"))}">{version}</a>)'
+    start, end = ui.number(_get(e, p, "start")), ui.number(_get(e, p, "end"))
+    place = _text(ui("passages_in_text", start=start, end=end))
+    return Markup(
+        f'<li><p class="quote"{lang}>{quote}{_text(_get(e, p, "suffix"))}</p>\n'
+        f'<p class="stated">{stated} · <a href="{_text(_get(e, p, "href"))}">{place}</a></p></li>'
     )

@@ -6,7 +6,6 @@ import asyncio
 from typing import Annotated
 
 import pyoxigraph as ox
-from cachetools import LRUCache
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -24,8 +23,7 @@ from .source_pages import add_source_pages
 from .views import Views
 
 PAGE_TYPES = {"html": "text/html", **GRAPH_TYPES}
-#: How many entity pages' data (per language) the server keeps (render_entity).
-ENTITY_VIEWS = 4096
+
 #: The ``format`` parameter of a page: documented values; any other is answered 406.
 PageFormat = Annotated[str | None, Query(json_schema_extra={"pattern": format_pattern(PAGE_TYPES)})]
 SERIALIZERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -72,23 +70,17 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
             return await build()
         return await site.cache.answer(("entity", iri, chosen), build)
 
-    #: Entity pages' data by entity and language, the most recently used ENTITY_VIEWS: the
-    #: store is read-only, so a page's data is worked out once and only its HTML per request.
-    entity_views: LRUCache[tuple[str, str], dict] = LRUCache(maxsize=ENTITY_VIEWS)
-
     def render_entity(
         request: Request, iri: str, outgoing: list[ox.Quad], incoming: list[ox.Quad] | None
     ):
         ui = ui_for(request)
-        context = entity_views.get((iri, ui.lang))
-        if context is None:
-            if incoming is None:
-                incoming = site.quads(obj=ox.NamedNode(iri))
-            context = entity_views[(iri, ui.lang)] = entity_view(iri, ui.lang, outgoing, incoming)
+        if incoming is None:
+            incoming = site.quads(obj=ox.NamedNode(iri))
+        context = entity_view(iri, ui.lang, outgoing, incoming)
         return templates.TemplateResponse(request, "entity.html", {"ui": ui, **context})
 
     def entity_view(iri: str, lang: str, outgoing: list[ox.Quad], incoming: list[ox.Quad]) -> dict:
-        """What an entity page shows in one language (render_entity keeps it)."""
+        """What an entity page shows in one language."""
         context = views.entity(iri, lang, outgoing, incoming)
         namer = views.namer(lang)
         context["results_class"] = namer.term(str(ITU.ExpectedResult))

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from ..alignment import Aligner
 from ..labels import Label, natural_key
 from ..namespaces import DCTERMS, ITU, OWL, PROV, RDF, RDFS
+from ..query_text import with_values
 from ..reports import COVERAGE_KINDS, coverage_matrix
 from ..store import OxigraphStore, oxigraph_query, to_rdflib_term
 from .i18n import DEFAULT, languages, term_words
@@ -292,31 +294,28 @@ class Views:
             "passages": passage_views(self.aligner, namer, iri),
         }
 
-    def initiative_rows(self, iri: str) -> list:
-        """The canned query ``initiative`` for one initiative: its texts and their results."""
+    def initiative_rows(self, iri: str) -> list[ox.QuerySolution]:
+        """The canned query ``initiative`` for one initiative: its texts and their results, as
+        pyoxigraph terms (no conversion on a page's path)."""
         query = self.site.queries["initiative"]
-        return list(
-            oxigraph_query(
-                self.site.store, query.text, {"initiative": to_rdflib_term(ox.NamedNode(iri))}
-            )
-        )
+        return list(self.query(with_values(query.text, {"initiative": URIRef(iri)})))
 
     def initiative_texts(self, answer: list, namer: Namer) -> list[dict[str, Any]]:
         """An initiative's texts (its versions), one per stating document, the latest stage first:
         status, title and objective as each document gives them, and the document."""
         texts: dict[str, dict[str, Any]] = {}
         for row in answer:  # a row per expected result: the text's own values repeat
-            version = str(row["version"])
+            version = row["version"].value
             objective = row["objective"]
             texts[version] = {
                 "text": namer.term(version),
-                "status": namer.term(str(row["status"])) if row["status"] else None,
+                "status": namer.term(row["status"].value) if row["status"] else None,
                 "objective": (
-                    {"text": str(objective), "lang": objective.language or ""}
+                    {"text": objective.value, "lang": objective.language or ""}
                     if objective is not None
                     else None
                 ),
-                "document": namer.term(str(row["document"])),
+                "document": namer.term(row["document"].value),
             }
         return list(texts.values())
 
@@ -326,9 +325,8 @@ class Views:
         for row in answer:
             if row["ordinal"] is None or row["result"] is None:
                 continue
-            texts[(int(row["ordinal"]), str(row["result"]))][row["text"].language or ""] = str(
-                row["text"]
-            )
+            key = (int(row["ordinal"].value), row["result"].value)
+            texts[key][row["text"].language or ""] = row["text"].value
         results = []
         for (n, result), by_language in sorted(texts.items()):
             preferred = [c for c in (namer.lang, "", DEFAULT) if c in by_language]
