@@ -142,6 +142,8 @@ def pages(server) -> dict[str, str]:
         cells = [href for href, _ in links(client.get("/coverage").text) if "region=" in href]
         result_page = client.get(local(first["result"][0]["s"])).text
         passage = next(href for href, _ in links(result_page) if href.startswith("/sources/"))
+        region_page = client.get(local(first["region"][0]["s"])).text
+        versions = next(href for href, _ in links(region_page) if href.startswith("/versions/"))
     return {
         "home": "/",
         "search": "/search?" + urlencode({"q": region["label"]}),
@@ -155,6 +157,7 @@ def pages(server) -> dict[str, str]:
         "coverage": "/coverage",
         "coverage-cell": urldefrag(cells[0]).url,
         "source": urldefrag(passage).url,
+        "versions": versions,
         "editor": "/editor",
         "editor-answer": "/editor",  # its starting query run: YASR's table of results
         "editor-tabs": "/editor",  # a second tab added: the tablist still owns tabs alone

@@ -20,6 +20,7 @@ from .i18n import add_language_switch, ui_for
 from .negotiation import GRAPH_TYPES, choose, format_pattern
 from .site import Site
 from .source_pages import add_source_pages
+from .versions_page import add_versions_pages
 from .views import Views
 
 PAGE_TYPES = {"html": "text/html", **GRAPH_TYPES}
@@ -183,6 +184,7 @@ def add_pages(app: FastAPI, site: Site, templates: Jinja2Templates, error_respon
     add_coverage_pages(app, site, templates, error_response)
     add_graph_pages(app, site, templates, views, error_response)
     add_source_pages(app, site, templates, views, error_response)
+    add_versions_pages(app, site, templates, error_response)
     add_language_switch(app)
 
     @app.get("/editor", response_class=HTMLResponse, include_in_schema=False)

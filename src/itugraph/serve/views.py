@@ -280,6 +280,14 @@ class Views:
             "types": namer.terms(types),
             "objective": list(objective.values()),
             "texts": texts,
+            "versions_href": next(
+                (
+                    f"/versions/{q.object.value}"
+                    for q in outgoing
+                    if q.predicate.value == str(ITU.code) and str(ITU.Region) in types
+                ),
+                None,
+            ),
             "results": results,
             "contributions": contributions,
             "own_graphs": own_graphs,
