@@ -215,3 +215,18 @@ def reference_only_data(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(resource_path("data") / "reference", data / "reference")
     return data
+
+
+@pytest.fixture
+def run():
+    """The itugraph command in-process: ``run("validate", "--full")`` gives click's Result."""
+    from click.testing import CliRunner
+
+    from itugraph.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke

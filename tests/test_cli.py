@@ -9,20 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph
-
-from itugraph.cli import main
-
-
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_help_lists_commands_with_examples(run):

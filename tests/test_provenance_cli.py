@@ -6,22 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from itugraph.cli import EXIT_CANNOT_RUN, main
+from itugraph.cli import EXIT_CANNOT_RUN
 
 ID = "https://w3id.org/itugraph/id/"
 RPM = "tdag-2025-rpm-coordination"
-
-
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_text_gives_document_offsets_and_the_quote_in_context(run):
