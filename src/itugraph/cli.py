@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -794,6 +795,14 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     help="Processes that evaluate SPARQL; a query past --timeout or --memory-cap costs one "
     "worker (killed and replaced), never the server.",
 )
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port, each with its own answer cache and --workers query "
+    "workers: pages are built on as many cores.",
+)
 @ALLOW_SERVICE
 @click.option(
     "--memory-cap",
@@ -822,6 +831,7 @@ def serve(
     cache_memory: int,
     access_log: bool,
     workers: int,
+    processes: int,
     memory_cap: int,
     allowed_services: tuple[str, ...],
     previous: Path | None,
@@ -834,6 +844,7 @@ def serve(
       itugraph serve
       itugraph serve --port 8080 --timeout 5
       itugraph serve --previous dist/0.1.0      (/changes: what changed since 0.1.0)
+      itugraph serve --processes 2              (two server processes on one port)
     """
     import uvicorn
 
@@ -852,17 +863,22 @@ def serve(
         worker_memory=memory_cap * 2**20,
         allowed_services=allowed_services,
     )
-    app = create_app(
-        settings, _project(), use_cache=not _root_params()["no_cache"], previous=earlier
-    )
+    project, use_cache = _project(), not _root_params()["no_cache"]
+    if processes > 1:
+        from .serve.processes import serve_in_processes
+
+        arguments = (settings, project, use_cache, previous)
+        try:
+            status = serve_in_processes(
+                arguments, host, port, processes, log_level="info", access_log=access_log
+            )
+        except OSError as error:
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            _fail(f"cannot listen on {host}:{port}: {reason}")
+        sys.exit(status)
+    app = create_app(settings, project, use_cache=use_cache, previous=earlier)
     click.echo(f"itugraph: serving at http://{host}:{port}/", err=True)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=access_log,
-    )
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
 
 
 @main.command()
