@@ -57,6 +57,17 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
+def workers_of(servers: set[int], seconds: float = 120) -> set[int]:
+    """The query workers of ``servers`` once each has its two (--workers 2): a process answers as
+    soon as it is up, the other may still be starting."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = {server: children_of(server) for server in servers}
+        if all(len(w) == 2 for w in found.values()) or time.monotonic() > deadline:
+            return set().union(*found.values())
+        time.sleep(0.2)
+
+
 def wait_until_gone(pids: set[int], seconds: float = 20) -> set[int]:
     deadline = time.monotonic() + seconds
     while alive(pids) and time.monotonic() < deadline:
@@ -77,7 +88,7 @@ def test_two_processes_answer_and_stop_together(tmp_path):
     everything = children_of(process.pid)
     servers = servers_of(process.pid)
     assert len(servers) == 2
-    workers = set().union(*(children_of(server) for server in servers))
+    workers = workers_of(servers)
     assert len(workers) == 4  # --workers 2 in each server process
     with httpx.Client(base_url=url, timeout=30) as client:
         for _ in range(20):
@@ -102,7 +113,7 @@ def test_two_processes_answer_and_stop_together(tmp_path):
 def test_a_parent_killed_outright_takes_its_processes_with_it(tmp_path):
     process, _ = start(tmp_path)
     everything = children_of(process.pid)
-    workers = set().union(*(children_of(server) for server in servers_of(process.pid)))
+    workers = workers_of(servers_of(process.pid))
     assert len(workers) == 4
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
