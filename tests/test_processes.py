@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import free_port, start_process
+from .conftest import free_port, start_process, stop_process
 
 pytestmark = [pytest.mark.server]
 
@@ -75,16 +75,22 @@ def wait_until_gone(pids: set[int], seconds: float = 20) -> set[int]:
     return alive(pids)
 
 
-def start(tmp_path: Path) -> tuple[subprocess.Popen, str]:
+@pytest.fixture
+def started(tmp_path):
+    """`itugraph serve --processes 2` on a free port, and its URL; killed (with what it started)
+    after the test whatever the test did, so a failing assertion leaves no server behind."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "itugraph", "serve", "--port", str(port), "--processes", "2"]
     process = start_process(command, f"{url}/api/queries", tmp_path, "itugraph serve", 180)
-    return process, url
+    try:
+        yield process, url
+    finally:
+        stop_process(process)
 
 
-def test_two_processes_answer_and_stop_together(tmp_path):
-    process, url = start(tmp_path)
+def test_two_processes_answer_and_stop_together(started, tmp_path):
+    process, url = started
     everything = children_of(process.pid)
     servers = servers_of(process.pid)
     assert len(servers) == 2
@@ -110,8 +116,8 @@ def test_two_processes_answer_and_stop_together(tmp_path):
     assert "(2 processes)" in (tmp_path / "server.log").read_text()
 
 
-def test_a_parent_killed_outright_takes_its_processes_with_it(tmp_path):
-    process, _ = start(tmp_path)
+def test_a_parent_killed_outright_takes_its_processes_with_it(started):
+    process, _ = started
     everything = children_of(process.pid)
     workers = workers_of(servers_of(process.pid))
     assert len(workers) == 4
