@@ -130,44 +130,30 @@ def test_api_conforms_to_its_openapi(server):
 
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
-def test_browser_search_initiative_and_editor(server):
-    from playwright.sync_api import sync_playwright
+def test_browser_search_initiative_and_editor(server, browser):
 
     OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server + "/")
-        assert "The ITU's regional presence" in page.inner_text("h1")
-        page.screenshot(path=str(OUTPUT / "home.png"), full_page=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    assert "The ITU's regional presence" in page.inner_text("h1")
+    page.screenshot(path=str(OUTPUT / "home.png"), full_page=True)
 
-        page.fill("input[name=q]", "欧洲区域")
-        page.click("header button[type=submit]")
-        page.wait_for_selector("ul.hits li")
-        assert page.locator('a[href="/id/region/EUR"]').count() >= 1
-        page.screenshot(path=str(OUTPUT / "search-zh.png"), full_page=True)
+    page.fill("input[name=q]", "欧洲区域")
+    page.click("header button[type=submit]")
+    page.wait_for_selector("ul.hits li")
+    assert page.locator('a[href="/id/region/EUR"]').count() >= 1
+    page.screenshot(path=str(OUTPUT / "search-zh.png"), full_page=True)
 
-        page.goto(server + "/id/initiative/WTDC-25/EUR3")
-        items = page.locator("ol.results li")
-        assert items.count() == 5
-        assert (
-            items.nth(4)
-            .inner_text()
-            .startswith("Building and/or strengthening partnerships with the private sector")
-        )
-        page.screenshot(path=str(OUTPUT / "initiative-eur3.png"), full_page=True)
-        # The SPARQL editor is driven in tests/test_ui_editor.py.
-        browser.close()
+    page.goto(server + "/id/initiative/WTDC-25/EUR3")
+    items = page.locator("ol.results li")
+    assert items.count() == 5
+    assert (
+        items.nth(4)
+        .inner_text()
+        .startswith("Building and/or strengthening partnerships with the private sector")
+    )
+    page.screenshot(path=str(OUTPUT / "initiative-eur3.png"), full_page=True)
+    # The SPARQL editor is driven in tests/test_ui_editor.py.
 
 
 if os.environ.get("CI"):

@@ -579,67 +579,56 @@ def test_the_notebook_function_agrees_on_both_engines(store, graph):
 @pytest.mark.server
 @pytest.mark.browser
 @pytest.mark.skipif(not HAS_CHROMIUM, reason="Chromium is not installed")
-def test_browser_hover_click_switch_and_keyboard(server):
-    from playwright.sync_api import sync_playwright
+def test_browser_hover_click_switch_and_keyboard(server, browser):
 
     OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server + "/coverage?by=resolution")
-        row = page.locator(
-            "#heatmap tbody tr", has=page.locator("th", has_text="WTDC Resolution 37")
-        )
-        cell = row.locator("td[data-region=AFR]")
-        cell.hover()
-        assert cell.get_attribute("title") == "AFR · WTDC Resolution 37: 14 contributing items"
-        assert cell.inner_text() == "14"
-        page.evaluate("window.scrollTo(0, 0)")  # the sticky header back at the top
-        page.screenshot(path=str(OUTPUT / "coverage.png"), full_page=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/coverage?by=resolution")
+    row = page.locator("#heatmap tbody tr", has=page.locator("th", has_text="WTDC Resolution 37"))
+    cell = row.locator("td[data-region=AFR]")
+    cell.hover()
+    assert cell.get_attribute("title") == "AFR · WTDC Resolution 37: 14 contributing items"
+    assert cell.inner_text() == "14"
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header back at the top
+    page.screenshot(path=str(OUTPUT / "coverage.png"), full_page=True)
 
-        cell.locator("a").click()
-        page.wait_for_selector("#cell ul.contributors li")
-        assert parse_qs(urlsplit(page.url).query) == {
-            "by": ["resolution"],
-            "target": ["resolution/WTDC/37"],
-            "region": ["AFR"],
-        }
-        assert page.inner_text("#cell-heading") == "WTDC Resolution 37 in Africa (AFR)"
-        names = page.locator("#cell a.item").all_inner_texts()
-        assert sorted(names) == sorted(WTDC_37_AFRICA)
-        assert set(page.locator("#cell a.document").all_inner_texts()) == {CWG}
-        page.screenshot(path=str(OUTPUT / "coverage-cell.png"))
+    cell.locator("a").click()
+    page.wait_for_selector("#cell ul.contributors li")
+    assert parse_qs(urlsplit(page.url).query) == {
+        "by": ["resolution"],
+        "target": ["resolution/WTDC/37"],
+        "region": ["AFR"],
+    }
+    assert page.inner_text("#cell-heading") == "WTDC Resolution 37 in Africa (AFR)"
+    names = page.locator("#cell a.item").all_inner_texts()
+    assert sorted(names) == sorted(WTDC_37_AFRICA)
+    assert set(page.locator("#cell a.document").all_inner_texts()) == {CWG}
+    page.screenshot(path=str(OUTPUT / "coverage-cell.png"))
 
-        page.get_by_role("link", name="Sustainable Development Goals", exact=True).click()
-        page.wait_for_url(server + "/coverage?by=sdg")
-        assert page.inner_text("#empty-regions") == (
-            "No document states Sustainable Development Goal links for regional initiatives "
-            "of AFR, AMS, ARB, ASP and CIS: their columns are empty."
-        )
-        assert page.locator("#heatmap tbody tr").count() == 17
+    page.get_by_role("link", name="Sustainable Development Goals", exact=True).click()
+    page.wait_for_url(server + "/coverage?by=sdg")
+    assert page.inner_text("#empty-regions") == (
+        "No document states Sustainable Development Goal links for regional initiatives "
+        "of AFR, AMS, ARB, ASP and CIS: their columns are empty."
+    )
+    assert page.locator("#heatmap tbody tr").count() == 17
 
-        for _ in range(80):  # Tab until a count of the table has the focus, then Enter
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.closest('#heatmap td') !== null"):
-                break
-        focused = page.evaluate(
-            "[document.activeElement.closest('tr').querySelector('th').innerText,"
-            " document.activeElement.closest('td').dataset.region]"
-        )
-        assert focused == ["Goal 2: Zero hunger", "EUR"]
-        page.keyboard.press("Enter")
-        page.wait_for_selector("#cell ul.contributors li")
-        assert page.inner_text("#cell-heading") == "Goal 2: Zero hunger in Europe (EUR)"
-        assert page.locator("#cell a.item").count() == 1
+    for _ in range(80):  # Tab until a count of the table has the focus, then Enter
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#heatmap td') !== null"):
+            break
+    focused = page.evaluate(
+        "[document.activeElement.closest('tr').querySelector('th').innerText,"
+        " document.activeElement.closest('td').dataset.region]"
+    )
+    assert focused == ["Goal 2: Zero hunger", "EUR"]
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#cell ul.contributors li")
+    assert page.inner_text("#cell-heading") == "Goal 2: Zero hunger in Europe (EUR)"
+    assert page.locator("#cell a.item").count() == 1
 
-        phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
-        phone.goto(server + "/coverage?by=wsis")
-        table_width = phone.evaluate(
-            "document.querySelector('#heatmap').getBoundingClientRect().right"
-        )
-        assert table_width <= 390
-        phone.screenshot(path=str(OUTPUT / "coverage-phone.png"), full_page=True)
-        browser.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(server + "/coverage?by=wsis")
+    table_width = phone.evaluate("document.querySelector('#heatmap').getBoundingClientRect().right")
+    assert table_width <= 390
+    phone.screenshot(path=str(OUTPUT / "coverage-phone.png"), full_page=True)

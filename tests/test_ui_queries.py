@@ -545,32 +545,25 @@ def test_answer_pages_are_cached_and_validated(client):
 @pytest.mark.server
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_browser_asks_a_question_of_a_region(server):
-    from playwright.sync_api import sync_playwright
+def test_browser_asks_a_question_of_a_region(server, browser):
 
     OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server + "/queries")
-        page.get_by_role("link", name="Field offices", exact=True).click()
-        page.wait_for_selector("form#ask")
-        assert page.url == server + "/queries/field-offices"
-        page.select_option("select[name=region]", "AMS")
-        page.click("form#ask button[type=submit]")
-        page.wait_for_url(server + "/queries/field-offices?region=AMS")
-        rows = page.locator("#answer-table tbody tr")
-        assert rows.count() == 5
-        shown = [rows.nth(i).inner_text().split("\t") for i in range(rows.count())]
-        assert [[text.strip() for text in row] for row in shown] == AMERICAS_OFFICES
-        assert page.locator("select[name=region]").input_value() == "AMS"
-        page.screenshot(path=str(OUTPUT / "query.png"), full_page=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/queries")
+    page.get_by_role("link", name="Field offices", exact=True).click()
+    page.wait_for_selector("form#ask")
+    assert page.url == server + "/queries/field-offices"
+    page.select_option("select[name=region]", "AMS")
+    page.click("form#ask button[type=submit]")
+    page.wait_for_url(server + "/queries/field-offices?region=AMS")
+    rows = page.locator("#answer-table tbody tr")
+    assert rows.count() == 5
+    shown = [rows.nth(i).inner_text().split("\t") for i in range(rows.count())]
+    assert [[text.strip() for text in row] for row in shown] == AMERICAS_OFFICES
+    assert page.locator("select[name=region]").input_value() == "AMS"
+    page.screenshot(path=str(OUTPUT / "query.png"), full_page=True)
 
-        phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
-        phone.goto(server + "/queries/field-offices?region=AMS")
-        assert phone.locator("#answer-table tbody tr").count() == 5
-        phone.screenshot(path=str(OUTPUT / "query-phone.png"), full_page=True)
-        browser.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(server + "/queries/field-offices?region=AMS")
+    assert phone.locator("#answer-table tbody tr").count() == 5
+    phone.screenshot(path=str(OUTPUT / "query-phone.png"), full_page=True)

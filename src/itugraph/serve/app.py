@@ -30,11 +30,11 @@ from ..project import Project
 from ..queries import PARAMETER_PATTERNS, CannedQuery, QueryError
 from ..query_text import with_values
 from ..release.changes import PreviousRelease
-from . import markup
 from .caching import CachedAnswer, ConditionalGet, content_version
 from .changes_page import add_changes_pages, changes_since
 from .engine import QueryRejected, run
 from .i18n import answer_variant, ui_for
+from .markup import install as install_markup
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose, format_pattern
 from .pages import add_pages
 from .protocol import BodyLimit, DirectGet, HeadAsGet, OpenCORS
@@ -65,7 +65,7 @@ def error_response(
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
-markup.install(templates.env)
+install_markup(templates.env)
 
 #: A ``lang`` field of a query string, its letters as they are or percent-encoded: the only
 #: way a query string can choose the language (i18n.language_of).
